@@ -1,0 +1,56 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import sensible from '@fastify/sensible';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config/load.js';
+import { loggerOptions } from './logger.js';
+import configPlugin from './plugins/config.js';
+import errorsPlugin from './plugins/errors.js';
+import natsPlugin from './plugins/nats.js';
+import slackPlugin from './plugins/slack.js';
+import directoryPlugin from './plugins/directory.js';
+import authnzPlugin from './plugins/authnz.js';
+import botContextPlugin from './plugins/bot-context.js';
+import healthcheck from './routes/api/healthcheck.js';
+import getTeam from './routes/api/get-team.js';
+import getUser from './routes/api/get-user.js';
+import getChannel from './routes/api/get-channel.js';
+import getIms from './routes/api/get-ims.js';
+
+export interface AppDeps {
+  /** NATS servers (NATS_URL, or the embedded server's URL). */
+  readonly natsServers: string;
+  /** Fastify's logger option; defaults to JSON lines at the configured level with secrets redacted. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+const MIB = 1024 * 1024;
+
+/** The whole HTTP application: external plugins, then ours, then routes. Listening is the caller's business. */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(config.settings.logLevel),
+    bodyLimit: MIB,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'request_id',
+    // Slack and services call with exact paths; a trailing slash is still the same route.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  for (const warning of config.warnings) app.log.warn(warning);
+
+  await app.register(sensible);
+  await app.register(errorsPlugin);
+  await app.register(configPlugin, { config });
+  await app.register(natsPlugin, { servers: deps.natsServers });
+  await app.register(slackPlugin);
+  await app.register(directoryPlugin);
+  await app.register(authnzPlugin);
+  await app.register(botContextPlugin);
+
+  await app.register(healthcheck);
+  await app.register(getTeam);
+  await app.register(getUser);
+  await app.register(getChannel);
+  await app.register(getIms);
+  return app;
+}

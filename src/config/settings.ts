@@ -1,0 +1,71 @@
+import { ConfigError } from './errors.js';
+import type { Env } from './credentials.js';
+
+/** What the process reads from its environment, apart from credentials. */
+export interface Settings {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  /** Unset: start an embedded nats-server. */
+  readonly natsUrl: string | undefined;
+  /** Always ends with a slash, so that a method name can be appended. */
+  readonly slackApiUrl: string;
+  readonly dataDir: string;
+  /** How long a directory entry is trusted in one process's memory before JetStream KV is asked again. */
+  readonly directoryMemoryTtlMs: number;
+  /** Each Slack Web API attempt's time limit. */
+  readonly slackTimeoutMs: number;
+  /** Retries after a 429, a 5xx or a network error, before the call fails. */
+  readonly slackMaxRetries: number;
+}
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`environment variable ${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, fallback: string | undefined, protocols: readonly string[]): string | undefined {
+  const raw = env[name] || fallback;
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`environment variable ${name}: expected a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`environment variable ${name}: expected a ${protocols.join(' or ')} URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+export function readSettings(env: Env): Settings {
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.has(logLevel)) {
+    throw new ConfigError(`environment variable LOG_LEVEL: expected one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`);
+  }
+  const slackApiUrl = url(env, 'SLACK_API_URL', 'https://slack.com/api/', ['http:', 'https:']) as string;
+  // nats.js accepts a comma-separated list of servers; check each one.
+  const natsUrl = env.NATS_URL || undefined;
+  for (const server of natsUrl?.split(',') ?? []) {
+    url({ NATS_URL: server.includes('://') ? server : `nats://${server}` }, 'NATS_URL', undefined, ['nats:', 'tls:', 'ws:', 'wss:']);
+  }
+  return Object.freeze({
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    logLevel,
+    natsUrl,
+    slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/`,
+    dataDir: env.DATA_DIR || './data',
+    directoryMemoryTtlMs: integer(env, 'DIRECTORY_MEMORY_TTL_SECONDS', 60, 0, 86_400) * 1000,
+    slackTimeoutMs: integer(env, 'SLACK_API_TIMEOUT_MS', 10_000, 100, 600_000),
+    slackMaxRetries: integer(env, 'SLACK_API_MAX_RETRIES', 3, 0, 10),
+  });
+}

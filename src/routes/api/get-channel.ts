@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ErrorBody, SlackConversationBody } from './schemas.js';
+
+const getChannel: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/v1/slack/get_channel/:team_name/:bot_name/:channel_name',
+    {
+      schema: {
+        params: Type.Object({
+          team_name: Type.String(),
+          bot_name: Type.String(),
+          channel_name: Type.String({ minLength: 1 }),
+        }),
+        response: {
+          // omnibot answered the channel bare; the documented API wraps it in `channel`. Both, so either client works.
+          200: Type.Object(
+            { ...SlackConversationBody.properties, channel: SlackConversationBody },
+            { additionalProperties: true },
+          ),
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const channel = await app.directory.channelByName(request.bot, request.params.channel_name);
+      if (!channel) return reply.code(404).send({ error: 'provided channel_name was not found.' });
+      return { ...channel, channel };
+    },
+  );
+};
+
+export default getChannel;

@@ -1,0 +1,19 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ErrorBody, TeamParams } from './schemas.js';
+
+const getTeam: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/v1/slack/get_team/:team_name',
+    {
+      config: { unknownTeamError: 'provided team_name is not configured.' },
+      schema: {
+        params: TeamParams,
+        response: { 200: Type.Object({ team_id: Type.String() }), 404: ErrorBody },
+      },
+    },
+    async (request) => ({ team_id: request.team.id }),
+  );
+};
+
+export default getTeam;

@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startNatsServer, type NatsServerProcess } from '../../src/queue/nats-server.js';
+
+type Teardown = { teardown(fn: () => unknown): void };
+
+export interface TestNats {
+  readonly url: string;
+  readonly port: number;
+  /** Stops the server; `start()` brings it back on the same port and store (for outage tests). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** A real nats-server with JetStream on a free loopback port and a temporary store, gone after the test. */
+export async function startTestNats(t: Teardown): Promise<TestNats> {
+  const storeDir = await mkdtemp(path.join(tmpdir(), 'omnibot-nats-'));
+  let server: NatsServerProcess | undefined = await startNatsServer({ storeDir });
+  const port = server.port;
+  t.teardown(async () => {
+    await server?.stop();
+    await rm(storeDir, { recursive: true, force: true });
+  });
+  return {
+    url: server.url,
+    port,
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+    async start() {
+      if (!server) server = await startNatsServer({ storeDir, port });
+    },
+  };
+}
