@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { getHeapStatistics } from 'node:v8';
 import sensible from '@fastify/sensible';
+import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/load.js';
 import { loggerOptions } from './logger.js';
@@ -8,6 +10,8 @@ import errorsPlugin from './plugins/errors.js';
 import natsPlugin from './plugins/nats.js';
 import slackPlugin from './plugins/slack.js';
 import directoryPlugin from './plugins/directory.js';
+import metricsPlugin from './plugins/metrics.js';
+import queuePlugin from './plugins/queue.js';
 import authnzPlugin from './plugins/authnz.js';
 import botContextPlugin from './plugins/bot-context.js';
 import healthcheck from './routes/api/healthcheck.js';
@@ -15,6 +19,7 @@ import getTeam from './routes/api/get-team.js';
 import getUser from './routes/api/get-user.js';
 import getChannel from './routes/api/get-channel.js';
 import getIms from './routes/api/get-ims.js';
+import slackRoutes from './routes/slack/index.js';
 
 export interface AppDeps {
   /** NATS servers (NATS_URL, or the embedded server's URL). */
@@ -40,10 +45,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(sensible);
   await app.register(errorsPlugin);
+  // Overloaded: answer 503 with Retry-After at once, so Slack retries later instead of timing out on us.
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1_000,
+    maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+    retryAfter: 5,
+  });
+  await app.register(metricsPlugin);
   await app.register(configPlugin, { config });
   await app.register(natsPlugin, { servers: deps.natsServers });
   await app.register(slackPlugin);
   await app.register(directoryPlugin);
+  await app.register(queuePlugin);
   await app.register(authnzPlugin);
   await app.register(botContextPlugin);
 
@@ -52,5 +65,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(getUser);
   await app.register(getChannel);
   await app.register(getIms);
+  await app.register(slackRoutes);
   return app;
 }

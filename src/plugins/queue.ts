@@ -1,0 +1,31 @@
+import fp from 'fastify-plugin';
+import { publishWebhook, type PublishResult, type Webhook } from '../queue/publish.js';
+import { ensureWebhookStream } from '../queue/stream.js';
+
+export interface WebhookQueue {
+  /** Resolves once JetStream has stored the webhook; throws QueueUnavailableError otherwise. */
+  publish(webhook: Webhook): Promise<PublishResult>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    queue: WebhookQueue;
+  }
+}
+
+export interface QueuePluginOptions {
+  /** Slack gives up on a webhook after 3 s; the ack must come well before that. */
+  readonly publishTimeoutMs?: number;
+}
+
+export default fp<QueuePluginOptions>(
+  async (app, options) => {
+    await ensureWebhookStream(await app.nats.jetstreamManager());
+    const js = app.nats.jetstream();
+    const timeoutMs = options.publishTimeoutMs ?? 2_000;
+    app.decorate('queue', {
+      publish: (webhook: Webhook) => publishWebhook(js, webhook, timeoutMs),
+    });
+  },
+  { name: 'omnibot-queue', fastify: '5.x', dependencies: ['omnibot-nats'] },
+);

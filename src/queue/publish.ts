@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { headers as natsHeaders, type JetStreamClient, type PubAck } from 'nats';
+import { ENVELOPE_VERSION, HEADERS, type WebhookType } from './envelope.js';
+import { webhookSubject } from './subjects.js';
+
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+}
+
+export interface Webhook {
+  readonly type: WebhookType;
+  readonly teamName: string;
+  readonly botName: string;
+  readonly payload: Record<string, unknown>;
+  /** JetStream's de-duplication id: the same id within the window is stored once. */
+  readonly msgId: string;
+  readonly retryNum?: string;
+  readonly retryReason?: string;
+}
+
+/**
+ * A de-duplication id that Slack's retries of one request share: the id Slack
+ * gives it (event_id, trigger_id), else a hash of the bytes Slack sent.
+ */
+export function stableMessageId(slackId: unknown, rawBody: Buffer | string): string {
+  if (typeof slackId === 'string' && slackId.length > 0) return slackId;
+  return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+}
+
+export interface PublishResult {
+  readonly ack: PubAck;
+  /** True when JetStream already had this message id within the duplicate window. */
+  readonly duplicate: boolean;
+}
+
+/**
+ * Stores a webhook in stream OMNIBOT and resolves only on JetStream's ack, so
+ * a 200 to Slack always means the message is stored.
+ */
+export async function publishWebhook(js: JetStreamClient, webhook: Webhook, timeoutMs: number): Promise<PublishResult> {
+  const h = natsHeaders();
+  h.set(HEADERS.type, webhook.type);
+  h.set(HEADERS.version, ENVELOPE_VERSION);
+  if (webhook.retryNum) h.set(HEADERS.retryNum, webhook.retryNum);
+  if (webhook.retryReason) h.set(HEADERS.retryReason, webhook.retryReason);
+  const body = Buffer.from(JSON.stringify({ event: webhook.payload }));
+  try {
+    const ack = await js.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, {
+      msgID: webhook.msgId,
+      headers: h,
+      timeout: timeoutMs,
+    });
+    return { ack, duplicate: ack.duplicate };
+  } catch (error) {
+    throw new QueueUnavailableError(`JetStream did not acknowledge the webhook: ${(error as Error).message}`, { cause: error });
+  }
+}
