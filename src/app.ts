@@ -19,6 +19,8 @@ import getTeam from './routes/api/get-team.js';
 import getUser from './routes/api/get-user.js';
 import getChannel from './routes/api/get-channel.js';
 import getIms from './routes/api/get-ims.js';
+import action from './routes/api/action.js';
+import sendIm from './routes/api/send-im.js';
 import slackRoutes from './routes/slack/index.js';
 
 export interface AppDeps {
@@ -65,6 +67,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(getUser);
   await app.register(getChannel);
   await app.register(getIms);
+  await app.register(action);
+  await app.register(sendIm);
   await app.register(slackRoutes);
   return app;
 }

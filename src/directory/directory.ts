@@ -148,6 +148,28 @@ export class Directory {
     return (await find()) ?? ((await this.refreshIms(bot)) ? find() : null);
   }
 
+  /**
+   * The bot's IM with a user: from the directory, else opened with
+   * conversations.open (and remembered). Null when Slack won't open one.
+   */
+  async openIm(bot: Bot, userId: string): Promise<SlackConversation | null> {
+    const known = await this.imByUser(bot, userId);
+    if (known) return known;
+    return this.#flights.run(`conversations.open ${keys.imIdByUser(bot.team.name, bot.name, userId)}`, async () => {
+      const response = await this.#slack.call('conversations.open', { users: userId, return_im: true }, botCallToken(bot));
+      const channel = response.ok ? (response.channel as SlackConversation | undefined) : undefined;
+      if (!channel?.id) {
+        this.#logger.warn({ ...bot.logContext, error: response.error }, 'conversations.open failed');
+        return null;
+      }
+      // Without return_im support Slack answers with the id alone; what we store must say whose IM it is.
+      const im: SlackConversation = { ...channel, is_im: true, user: channel.user ?? userId };
+      await this.#storeConversation(bot, im);
+      this.#memory.delete(`ims|${keys.imsOf(bot.team.name, bot.name)}`);
+      return im;
+    });
+  }
+
   /** Every IM the bot has, as conversations.list returns them. */
   async ims(bot: Bot): Promise<SlackConversation[]> {
     await this.refreshIms(bot);
