@@ -17,6 +17,17 @@ export interface Settings {
   readonly slackTimeoutMs: number;
   /** Retries after a 429, a 5xx or a network error, before the call fails. */
   readonly slackMaxRetries: number;
+  readonly worker: {
+    /** Messages in flight per worker process (omnibot's WEBHOOK_WORKER_CONCURRENCY). */
+    readonly concurrency: number;
+    readonly maxDeliver: number;
+    readonly ackWaitMs: number;
+    readonly retryBaseMs: number;
+    readonly retryMaxMs: number;
+    readonly drainTimeoutMs: number;
+  };
+  /** Outgoing pace: posts per second per channel. */
+  readonly slackPostsPerChannelPerSecond: number;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -27,6 +38,16 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`environment variable ${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`environment variable ${name}: expected a positive number, got "${raw}"`);
   }
   return value;
 }
@@ -67,5 +88,14 @@ export function readSettings(env: Env): Settings {
     directoryMemoryTtlMs: integer(env, 'DIRECTORY_MEMORY_TTL_SECONDS', 60, 0, 86_400) * 1000,
     slackTimeoutMs: integer(env, 'SLACK_API_TIMEOUT_MS', 10_000, 100, 600_000),
     slackMaxRetries: integer(env, 'SLACK_API_MAX_RETRIES', 3, 0, 10),
+    worker: Object.freeze({
+      concurrency: integer(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1, 1000),
+      maxDeliver: integer(env, 'WEBHOOK_WORKER_MAX_DELIVER', 5, 1, 100),
+      ackWaitMs: integer(env, 'WEBHOOK_WORKER_ACK_WAIT_SECONDS', 30, 1, 3600) * 1000,
+      retryBaseMs: integer(env, 'WEBHOOK_WORKER_RETRY_BASE_MS', 1_000, 1, 3_600_000),
+      retryMaxMs: integer(env, 'WEBHOOK_WORKER_RETRY_MAX_MS', 60_000, 1, 3_600_000),
+      drainTimeoutMs: integer(env, 'WEBHOOK_WORKER_DRAIN_SECONDS', 25, 0, 3600) * 1000,
+    }),
+    slackPostsPerChannelPerSecond: positiveNumber(env, 'SLACK_POSTS_PER_CHANNEL_PER_SECOND', 1),
   });
 }

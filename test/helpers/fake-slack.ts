@@ -44,6 +44,13 @@ export interface FakeSlack {
   setList(method: string, itemsKey: string, items: readonly unknown[], pageSize?: number): void;
   /** Queues a fault for the next `times` requests to a method, ahead of the normal answer. */
   failNext(method: string, fault: FakeSlackFault, times?: number): void;
+  /**
+   * Enforces a rate limit as Slack does: calls to `method` with the same key
+   * (e.g. the channel) closer together than `minIntervalMs` answer 429.
+   */
+  rateLimit(method: string, minIntervalMs: number, key: (call: FakeSlackCall) => string): void;
+  /** The calls answered 429 by `rateLimit`. */
+  readonly rateLimited: FakeSlackCall[];
   /** Forgets calls, answers and queued faults. */
   reset(): void;
   close(): Promise<void>;
@@ -58,6 +65,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const answers = new Map<string, FakeSlackAnswer>();
   const faults = new Map<string, FakeSlackFault[]>();
   const delays = new Set<NodeJS.Timeout>();
+  const limits = new Map<string, { minIntervalMs: number; key: (call: FakeSlackCall) => string; last: Map<string, number> }>();
+  const rateLimited: FakeSlackCall[] = [];
 
   const wait = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -83,6 +92,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     } else if (fault) return send(res, fault.status, `fake Slack: HTTP ${fault.status}`, 'text/plain');
 
     if (!call.path.startsWith(API_PREFIX)) return sendJson(res, 404, { ok: false, error: 'unknown_method' });
+    const limit = limits.get(call.method);
+    if (limit) {
+      const key = limit.key(call);
+      const now = performance.now();
+      const last = limit.last.get(key);
+      if (last !== undefined && now - last < limit.minIntervalMs) {
+        rateLimited.push(call);
+        return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+      }
+      limit.last.set(key, now);
+    }
     const configured = answers.get(call.method);
     if (configured === undefined) return sendJson(res, 200, { ok: false, error: 'unknown_method' });
     try {
@@ -127,8 +147,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       for (let i = 0; i < times; i++) queue.push(fault);
       faults.set(method, queue);
     },
+    rateLimit(method, minIntervalMs, key) {
+      limits.set(method, { minIntervalMs, key, last: new Map() });
+    },
+    rateLimited,
     reset() {
       calls.length = 0;
+      rateLimited.length = 0;
+      limits.clear();
       errors.length = 0;
       answers.clear();
       faults.clear();

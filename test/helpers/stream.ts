@@ -5,6 +5,7 @@ type Teardown = { teardown(fn: () => unknown): void };
 export interface StoredMessage {
   readonly subject: string;
   readonly headers: Record<string, string>;
+  /** The JSON body, or the raw text when it isn't JSON. */
   readonly body: { event: Record<string, unknown> };
 }
 
@@ -24,7 +25,13 @@ export async function streamReader(t: Teardown, url: string) {
         if (!message) continue;
         const headers: Record<string, string> = {};
         for (const [key, values] of message.header ?? []) headers[key] = values[0] ?? '';
-        out.push({ subject: message.subject, headers, body: message.json() });
+        let body: { event: Record<string, unknown> };
+        try {
+          body = message.json();
+        } catch {
+          body = { event: { raw: message.string() } };
+        }
+        out.push({ subject: message.subject, headers, body });
       }
       return out;
     },
