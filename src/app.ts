@@ -22,10 +22,20 @@ import getIms from './routes/api/get-ims.js';
 import action from './routes/api/action.js';
 import sendIm from './routes/api/send-im.js';
 import slackRoutes from './routes/slack/index.js';
+import workerPlugin from './plugins/worker.js';
+
+export interface Roles {
+  /** The HTTP API and Slack's webhooks. */
+  readonly http: boolean;
+  /** The queue consumer that runs handlers. */
+  readonly worker: boolean;
+}
 
 export interface AppDeps {
   /** NATS servers (NATS_URL, or the embedded server's URL). */
   readonly natsServers: string;
+  /** Which roles this process plays; the HTTP role alone by default. */
+  readonly roles?: Roles;
   /** Fastify's logger option; defaults to JSON lines at the configured level with secrets redacted. */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -45,23 +55,28 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   for (const warning of config.warnings) app.log.warn(warning);
 
+  const roles = deps.roles ?? { http: true, worker: false };
   await app.register(sensible);
   await app.register(errorsPlugin);
-  // Overloaded: answer 503 with Retry-After at once, so Slack retries later instead of timing out on us.
-  await app.register(underPressure, {
-    maxEventLoopDelay: 1_000,
-    maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
-    retryAfter: 5,
-  });
+  if (roles.http) {
+    // Overloaded: answer 503 with Retry-After at once, so Slack retries later instead of timing out on us.
+    await app.register(underPressure, {
+      maxEventLoopDelay: 1_000,
+      maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+      retryAfter: 5,
+    });
+  }
   await app.register(metricsPlugin);
   await app.register(configPlugin, { config });
   await app.register(natsPlugin, { servers: deps.natsServers });
   await app.register(slackPlugin);
   await app.register(directoryPlugin);
   await app.register(queuePlugin);
+  if (roles.worker) await app.register(workerPlugin);
+  if (!roles.http) return app;
+
   await app.register(authnzPlugin);
   await app.register(botContextPlugin);
-
   await app.register(healthcheck);
   await app.register(getTeam);
   await app.register(getUser);

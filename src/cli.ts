@@ -7,12 +7,17 @@ import { startServer } from './server.js';
 
 const ROLES = ['serve', 'worker', 'watcher', 'all'] as const;
 type Role = (typeof ROLES)[number];
-const NOT_YET: ReadonlySet<Role> = new Set(['worker', 'watcher']);
+const NOT_YET: ReadonlySet<Role> = new Set(['watcher']);
+const ROLE_PARTS: Readonly<Record<Exclude<Role, 'watcher'>, { http: boolean; worker: boolean }>> = {
+  serve: { http: true, worker: false },
+  worker: { http: false, worker: true },
+  all: { http: true, worker: true },
+};
 
 const USAGE = `usage: omnibot <${ROLES.join('|')}>
 
   serve    the HTTP API and Slack's webhooks
-  worker   consumes the queue and runs handlers (not there yet)
+  worker   consumes the queue and runs handlers
   watcher  keeps the directory fresh (not there yet)
   all      every role in one process
 
@@ -49,8 +54,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const config = await loadConfig();
-  const server = await startServer(config);
-  if (role === 'all') server.app.log.warn('the worker and watcher roles are not there yet: running serve only');
+  const server = await startServer(config, ROLE_PARTS[role as Exclude<Role, 'watcher'>]);
+  if (role === 'all') server.app.log.warn('the watcher role is not there yet: running serve and worker');
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {

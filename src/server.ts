@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/load.js';
-import { buildApp } from './app.js';
+import { buildApp, type Roles } from './app.js';
 import { startNatsServer, type NatsServerProcess } from './queue/nats-server.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
-  /** Where the HTTP server listens, e.g. http://127.0.0.1:8080 */
-  readonly address: string;
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:8080; undefined without the HTTP role. */
+  readonly address: string | undefined;
   close(): Promise<void>;
 }
 
@@ -21,14 +21,16 @@ async function natsFor(config: Config): Promise<{ servers: string; embedded?: Na
   return { servers: embedded.url, embedded };
 }
 
-/** Starts the HTTP role: knows about listening and shutdown, nothing else. */
-export async function startServer(config: Config): Promise<RunningServer> {
+/** Starts the roles asked for: knows about listening and shutdown, nothing else. */
+export async function startServer(config: Config, roles: Roles = { http: true, worker: false }): Promise<RunningServer> {
   const nats = await natsFor(config);
   let app: FastifyInstance;
   try {
-    app = await buildApp(config, { natsServers: nats.servers });
+    app = await buildApp(config, { natsServers: nats.servers, roles });
     if (nats.embedded) app.log.info({ url: nats.servers, pid: nats.embedded.pid }, 'started embedded nats-server');
-    const address = await app.listen({ port: config.settings.port, host: config.settings.host });
+    let address: string | undefined;
+    if (roles.http) address = await app.listen({ port: config.settings.port, host: config.settings.host });
+    else await app.ready();
     return {
       app,
       address,

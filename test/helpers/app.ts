@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type Roles } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load.js';
 import { loggerOptions } from '../../src/logger.js';
 import { TEST_CREDENTIALS } from './env.js';
@@ -18,6 +18,8 @@ export interface TestAppOptions {
   /** Reuse a server across apps of one test file. */
   readonly nats?: TestNats;
   readonly fake?: FakeSlack;
+  /** Default: the HTTP role only. */
+  readonly roles?: Roles;
 }
 
 export interface TestApp {
@@ -47,6 +49,7 @@ export async function buildTestApp(t: Teardown, options: TestAppOptions = {}): P
   });
   const app = await buildApp(config, {
     natsServers: nats.url,
+    ...(options.roles ? { roles: options.roles } : {}),
     logger: { ...loggerOptions(config.settings.logLevel), stream },
   });
   t.teardown(() => app.close());

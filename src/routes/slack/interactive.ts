@@ -87,7 +87,8 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
         // Slack waits for this answer (a modal's errors, a new view), so the callback runs now, not on the queue.
         const callback = await resolveCallback(synchronous.module, app.config.baseDir);
         const payload = await interactiveComponentPayload(bot, component, app.directory);
-        const response = await callback(payload, synchronous.kwargs ?? {});
+        const context = { bot, config: app.config, directory: app.directory, slack: app.slack, logger: request.log };
+        const response = await callback(payload, structuredClone(synchronous.kwargs ?? {}), context);
         request.log.info({ ...bot.logContext, callback_id: callbackId }, 'synchronous callback answered');
         return response ?? reply.code(200).send('');
       }

@@ -22,8 +22,24 @@ function headersFrom(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
 }
 
+/**
+ * The http callback got no usable answer. `retryable` says whether the
+ * message should fail (so the queue delivers it again, and in the end keeps
+ * it in the dead-letter stream for a replay) rather than go on without this
+ * callback: true when the service could not be reached, kept answering 429 /
+ * 5xx through every attempt, or refused the payload (another 4xx: the
+ * service's failure, not one to drop silently); false when the callback is
+ * misconfigured (no url) or answered 2xx with a body that is not JSON, which
+ * no delivery would change.
+ */
 export class HttpCallbackError extends Error {
   override readonly name = 'HttpCallbackError';
+  readonly retryable: boolean;
+
+  constructor(message: string, retryable: boolean) {
+    super(message);
+    this.retryable = retryable;
+  }
 }
 
 /**
@@ -39,7 +55,7 @@ export async function httpCallback(
 ): Promise<CallbackResponse> {
   const requestKwargs = (kwargs.request_kwargs ?? {}) as Record<string, unknown>;
   const url = requestKwargs.url;
-  if (typeof url !== 'string') throw new HttpCallbackError('http_callback needs request_kwargs.url');
+  if (typeof url !== 'string') throw new HttpCallbackError('http_callback needs request_kwargs.url', false);
   const timeoutSeconds = Number(requestKwargs.timeout);
   const timeoutMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : (options.defaultTimeoutMs ?? 30_000);
   const attempts = options.attempts ?? 5;
@@ -61,13 +77,14 @@ export async function httpCallback(
         lastProblem = `status ${response.statusCode}`;
         continue;
       }
-      if (response.statusCode >= 400) throw new HttpCallbackError(`${url} answered ${response.statusCode}`);
+      // Not retried here (the same request would be refused the same way), but the message fails.
+      if (response.statusCode >= 400) throw new HttpCallbackError(`${url} answered ${response.statusCode}`, true);
       return text.trim() === '' ? {} : (JSON.parse(text) as CallbackResponse);
     } catch (error) {
       if (error instanceof HttpCallbackError) throw error;
-      if (error instanceof SyntaxError) throw new HttpCallbackError(`${url} answered with a body that is not JSON`);
+      if (error instanceof SyntaxError) throw new HttpCallbackError(`${url} answered with a body that is not JSON`, false);
       lastProblem = (error as Error).message;
     }
   }
-  throw new HttpCallbackError(`${url} failed after ${attempts} attempts (${lastProblem})`);
+  throw new HttpCallbackError(`${url} failed after ${attempts} attempts (${lastProblem})`, true);
 }

@@ -1,0 +1,184 @@
+/**
+ * What the worker does with a matched handler: runs its callbacks, posts the
+ * responses they return to the response_url, and performs the Slack actions
+ * they return, as omnibot's processor did (_handle_callback,
+ * _handle_*_callback, _handle_post_message, _handle_action).
+ *
+ * Errors: whatever a retry could fix is thrown (a callback that throws, an
+ * http callback whose service stayed unreachable, Slack or a response_url
+ * that couldn't be reached), so the queue delivers the message again; what no
+ * retry can fix (a misconfigured callback, a malformed answer, Slack's
+ * ok:false) is logged and the rest goes on.
+ */
+import type { Bot } from '../config/registry.js';
+import type { CallbackSpec } from '../config/schema.js';
+import type { ParserDirectory } from '../slack/parser/directory.js';
+import { InvalidActionError, performAction } from '../slack/actions.js';
+import { applyOmnibotParse, ParseOptionsError } from '../slack/parser/options.js';
+import { SlackApiError, SlackClientError, type SlackWebClient } from '../slack/web-api.js';
+import { HttpCallbackError } from './callbacks/http.js';
+import { resolveCallback } from './callbacks/resolve.js';
+import { CallbackConfigError, type CallbackContext, type CallbackLogger } from './callbacks/types.js';
+import { ResponseUrlError } from './response-url.js';
+
+type Json = Record<string, unknown>;
+
+export interface DispatchContext {
+  readonly bot: Bot;
+  readonly baseDir: string;
+  readonly slack: Pick<SlackWebClient, 'call'>;
+  readonly parser: ParserDirectory;
+  readonly logger: CallbackLogger;
+  /** Fields every log line about this webhook carries. */
+  readonly logFields: Json;
+  readonly callbackContext: CallbackContext;
+  readonly postToResponseUrl: (url: string, body: Json) => Promise<void>;
+}
+
+/** Where a chat.postMessage without a channel (or thread) goes: omnibot's _handle_post_message. */
+export interface PostMessageDefaults {
+  readonly channel: string | undefined;
+  /** Absent: no thread unless the action names one. */
+  readonly threadTs: string | undefined;
+}
+
+/** A callback's answer, checked: the lists omnibot read from it (each entry is checked where it is used). */
+export interface CallbackAnswer {
+  readonly actions: readonly unknown[];
+  readonly responses: readonly unknown[];
+}
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Slack client errors no retry can fix: the request could not even be made. */
+const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set(['invalid_method', 'invalid_token']);
+
+function readAnswer(context: DispatchContext, module: string, answer: unknown): CallbackAnswer {
+  // A JavaScript callback that returns nothing means "nothing to do" (omnibot's returned {}).
+  if (answer === undefined || answer === null) return { actions: [], responses: [] };
+  if (!isObject(answer)) {
+    context.logger.error({ ...context.logFields, module }, 'callback answered with something that is not an object; ignored');
+    return { actions: [], responses: [] };
+  }
+  const list = (key: 'actions' | 'responses'): readonly unknown[] => {
+    const value = answer[key];
+    if (value === undefined || value === null) return [];
+    if (Array.isArray(value)) return value;
+    context.logger.error({ ...context.logFields, module }, `callback's "${key}" is not a list; ignored`);
+    return [];
+  };
+  return { actions: list('actions'), responses: list('responses') };
+}
+
+/**
+ * Runs one callback with a copy of the payload and of its kwargs (so that
+ * neither the configuration nor the next handler's payload can be changed by
+ * it). Undefined when the callback is misconfigured or its service answered
+ * with something unusable (logged).
+ */
+export async function runCallback(context: DispatchContext, spec: CallbackSpec, payload: Json): Promise<CallbackAnswer | undefined> {
+  const fields = { ...context.logFields, module: spec.module };
+  let answer: unknown;
+  try {
+    const callback = await resolveCallback(spec.module, context.baseDir);
+    answer = await callback(structuredClone(payload), structuredClone(spec.kwargs ?? {}), context.callbackContext);
+  } catch (error) {
+    if (error instanceof CallbackConfigError || (error instanceof HttpCallbackError && !error.retryable)) {
+      context.logger.error({ ...fields, err: error }, 'callback failed; a retry would fail the same way, so it is skipped');
+      return undefined;
+    }
+    throw error;
+  }
+  return readAnswer(context, spec.module, answer);
+}
+
+function withPostMessageDefaults(kwargs: Json, defaults: PostMessageDefaults): Json {
+  const out: Json = { ...kwargs };
+  if (!Object.hasOwn(out, 'channel') && defaults.channel !== undefined) out.channel = defaults.channel;
+  if (Object.hasOwn(out, 'thread_ts')) {
+    // omnibot posted in a thread only for a truthy thread_ts: `thread_ts: null` means "not in a thread".
+    if (!out.thread_ts) delete out.thread_ts;
+  } else if (defaults.threadTs !== undefined) {
+    out.thread_ts = defaults.threadTs;
+  }
+  return out;
+}
+
+/**
+ * Performs a callback's actions in order, as the bot (with the user token
+ * for the errors a bot token may not be allowed, through performAction).
+ * With `postMessage` defaults, chat.postMessage gets the channel and thread
+ * it doesn't name; without them (slash commands) every action goes as given.
+ */
+export async function performActions(context: DispatchContext, actions: readonly unknown[], postMessage?: PostMessageDefaults): Promise<void> {
+  for (const entry of actions) {
+    if (!isObject(entry)) {
+      context.logger.error(context.logFields, 'Action in response is not a dict.');
+      continue;
+    }
+    const action = entry.action;
+    const given = entry.kwargs ?? {};
+    if (!isObject(given)) {
+      context.logger.error({ ...context.logFields, action }, 'action kwargs is not an object; action skipped');
+      continue;
+    }
+    const kwargs = action === 'chat.postMessage' && postMessage ? withPostMessageDefaults(given, postMessage) : given;
+    let response;
+    try {
+      response = await performAction(context.slack, context.parser, context.bot, action, kwargs, context.logger);
+    } catch (error) {
+      const permanent =
+        error instanceof InvalidActionError ||
+        error instanceof ParseOptionsError ||
+        // Slack refused a directory list that omnibot_parse needed (missing_scope, invalid_auth): it will again.
+        error instanceof SlackApiError ||
+        (error instanceof SlackClientError && PERMANENT_SLACK_ERRORS.has(error.code));
+      if (!permanent) throw error;
+      context.logger.error({ ...context.logFields, action: typeof action === 'string' ? action : undefined, err: error }, 'action skipped');
+      continue;
+    }
+    if (response.ok) context.logger.debug({ ...context.logFields, action }, 'action performed');
+    else context.logger.warn({ ...context.logFields, action, error: response.error }, 'Slack refused the action');
+  }
+}
+
+/**
+ * Posts a callback's responses to the response_url, each with the handler's
+ * response_type unless it has its own, after its omnibot_parse.
+ */
+export async function postResponses(
+  context: DispatchContext,
+  responses: readonly unknown[],
+  responseUrl: unknown,
+  responseType: string,
+): Promise<void> {
+  for (const entry of responses) {
+    if (!isObject(entry)) {
+      context.logger.error(context.logFields, 'response is not an object; skipped');
+      continue;
+    }
+    if (typeof responseUrl !== 'string' || responseUrl === '') {
+      context.logger.warn(context.logFields, 'a callback answered with responses, but the payload has no response_url');
+      return;
+    }
+    let body: Json;
+    try {
+      body = await applyOmnibotParse({ response_type: responseType, ...entry }, context.parser);
+    } catch (error) {
+      if (!(error instanceof ParseOptionsError || error instanceof SlackApiError)) throw error;
+      context.logger.error({ ...context.logFields, err: error }, 'response skipped');
+      continue;
+    }
+    try {
+      await context.postToResponseUrl(responseUrl, body);
+    } catch (error) {
+      if (error instanceof ResponseUrlError && !error.retryable) {
+        context.logger.error({ ...context.logFields, err: error, status: error.status }, 'response_url refused the response');
+        continue;
+      }
+      throw error;
+    }
+  }
+}
