@@ -48,7 +48,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     logger: deps.logger ?? loggerOptions(config.settings.logLevel),
     bodyLimit: MIB,
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'request_id',
     // Slack and services call with exact paths; a trailing slash is still the same route.
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -26,6 +26,8 @@ export default fp<NatsPluginOptions>(
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       pingInterval: 10_000,
+      // An Error with a stack per request only served async stack traces; it cost ~10% of the ingest CPU.
+      noAsyncTraces: true,
     });
     app.log.info({ server: nc.getServer() }, 'connected to NATS');
     void (async () => {

@@ -3,6 +3,9 @@ import { headers as natsHeaders, type JetStreamClient, type PubAck } from 'nats'
 import { ENVELOPE_VERSION, HEADERS, type WebhookType } from './envelope.js';
 import { webhookSubject } from './subjects.js';
 
+const EVENT_PREFIX = Buffer.from('{"event":');
+const EVENT_SUFFIX = Buffer.from('}');
+
 export class QueueUnavailableError extends Error {
   override readonly name = 'QueueUnavailableError';
 }
@@ -12,6 +15,11 @@ export interface Webhook {
   readonly teamName: string;
   readonly botName: string;
   readonly payload: Record<string, unknown>;
+  /**
+   * The payload's JSON exactly as Slack sent it, when the payload is that JSON
+   * unchanged: stored as is, instead of serialising the parsed object again.
+   */
+  readonly payloadJson?: Buffer;
   /** JetStream's de-duplication id: the same id within the window is stored once. */
   readonly msgId: string;
   readonly retryNum?: string;
@@ -43,7 +51,9 @@ export async function publishWebhook(js: JetStreamClient, webhook: Webhook, time
   h.set(HEADERS.version, ENVELOPE_VERSION);
   if (webhook.retryNum) h.set(HEADERS.retryNum, webhook.retryNum);
   if (webhook.retryReason) h.set(HEADERS.retryReason, webhook.retryReason);
-  const body = Buffer.from(JSON.stringify({ event: webhook.payload }));
+  const body = webhook.payloadJson
+    ? Buffer.concat([EVENT_PREFIX, webhook.payloadJson, EVENT_SUFFIX])
+    : Buffer.from(JSON.stringify({ event: webhook.payload }));
   try {
     const ack = await js.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, {
       msgID: webhook.msgId,

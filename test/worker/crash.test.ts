@@ -60,11 +60,11 @@ handlers:
   let firstArrived: (() => void) | undefined;
   const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
   service.on('/work', () => {
-    if (service.requestsTo('/work').length === 1) {
+    if (service.callsTo('/work').length === 1) {
       firstArrived?.();
       return new Promise(() => undefined); // never answers: the worker dies waiting
     }
-    return { body: {} };
+    return { json: {} };
   });
 
   const first = startWorker();
@@ -87,8 +87,8 @@ handlers:
 
   startWorker();
   const deadline = Date.now() + 20_000;
-  while (service.requestsTo('/work').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  const calls = service.requestsTo('/work');
+  while (service.callsTo('/work').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const calls = service.callsTo('/work');
   t.equal(calls.length, 2, 'the callback was called again, by the next worker');
   t.equal(calls[1]?.body.ts, calls[0]?.body.ts, 'with the same message');
   t.equal(calls[1]?.body.command_text, 'work');

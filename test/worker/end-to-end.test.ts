@@ -114,12 +114,12 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15
 }
 
 t.test('a directed command reaches its callback; its actions reach Slack in the thread, as the bot', async (t) => {
-  service.on('/deploy', () => ({ body: { actions: [{ action: 'chat.postMessage', kwargs: { text: 'deploying @alice', omnibot_parse: { text: ['users'] } } }] } }));
+  service.on('/deploy', () => ({ json: { actions: [{ action: 'chat.postMessage', kwargs: { text: 'deploying @alice', omnibot_parse: { text: ['users'] } } }] } }));
   const event = message('<@UBOT> deploy the thing');
   const posts = fake.callsTo('chat.postMessage').length;
   await send(event);
-  await waitFor(() => service.requestsTo('/deploy').length === 1);
-  const payload = service.requestsTo('/deploy')[0]?.body;
+  await waitFor(() => service.callsTo('/deploy').length === 1);
+  const payload = service.callsTo('/deploy')[0]?.body;
   t.match(payload, {
     omnibot_payload_type: 'message',
     bot: { name: 'echobot', bot_id: 'A12345678' },
@@ -144,7 +144,7 @@ t.test('a directed command reaches its callback; its actions reach Slack in the 
 
 t.test('a burst of 20 replies to one channel arrives, in order, without a 429', async (t) => {
   const texts = Array.from({ length: 20 }, (_, i) => `reply ${i + 1}`);
-  service.on('/burst', () => ({ body: { actions: texts.map((text) => ({ action: 'chat.postMessage', kwargs: { text } })) } }));
+  service.on('/burst', () => ({ json: { actions: texts.map((text) => ({ action: 'chat.postMessage', kwargs: { text } })) } }));
   const before = fake.callsTo('chat.postMessage').length;
   await send(message('<@UBOT> burst'));
   await waitFor(() => fake.callsTo('chat.postMessage').length === before + 20, 20_000);
@@ -153,15 +153,15 @@ t.test('a burst of 20 replies to one channel arrives, in order, without a 429', 
 });
 
 t.test('a callback failing every time: the message is dead-lettered after max_deliver, with the error', async (t) => {
-  service.on('/fail', () => ({ status: 400, body: { error: 'nope' } }));
+  service.on('/fail', () => ({ status: 400, json: { error: 'nope' } }));
   const event = message('<@UBOT> fail please');
   await send(event);
-  await waitFor(() => service.requestsTo('/fail').length >= 3);
+  await waitFor(() => service.callsTo('/fail').length >= 3);
   const dead = await eventually(async () => {
     const messages = await stream.messages('OMNIBOT_DLQ');
     return messages.length > 0 ? messages : undefined;
   });
-  t.equal(service.requestsTo('/fail').length, 3, 'tried max_deliver times');
+  t.equal(service.callsTo('/fail').length, 3, 'tried max_deliver times');
   t.equal(dead[0]?.headers['Omnibot-Original-Subject'], 'omnibot.event.testteam.echobot');
   t.equal(dead[0]?.headers['Omnibot-Delivery-Count'], '3');
   t.match(dead[0]?.headers['Omnibot-Last-Error'], /400/);
@@ -169,7 +169,7 @@ t.test('a callback failing every time: the message is dead-lettered after max_de
 });
 
 t.test('slash command responses are posted to its response_url with the handler\'s response_type', async (t) => {
-  service.on('/slash', () => ({ body: { responses: [{ text: 'pong' }, { text: 'private', response_type: 'ephemeral' }] } }));
+  service.on('/slash', () => ({ json: { responses: [{ text: 'pong' }, { text: 'private', response_type: 'ephemeral' }] } }));
   const fields = {
     token: 'verify-echobot',
     team_id: 'T12345678',
@@ -184,10 +184,10 @@ t.test('slash command responses are posted to its response_url with the handler\
   const request = slackForm(fields, SECRET);
   const response = await app.inject({ method: 'POST', url: '/api/v1/slack/slash_command', payload: request.payload, headers: request.headers });
   t.same(response.json(), { response_type: 'in_channel' });
-  await waitFor(() => service.requestsTo('/response').length === 2);
-  t.same(service.requestsTo('/response').map((r) => r.body), [
+  await waitFor(() => service.callsTo('/response').length === 2);
+  t.same(service.callsTo('/response').map((r) => r.body), [
     { text: 'pong', response_type: 'in_channel' },
     { text: 'private', response_type: 'ephemeral' },
   ]);
-  t.match(service.requestsTo('/slash')[0]?.body, { omnibot_payload_type: 'slash_command', command: '/echo', text: 'ping' });
+  t.match(service.callsTo('/slash')[0]?.body, { omnibot_payload_type: 'slash_command', command: '/echo', text: 'ping' });
 });

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startCallbackService, type CallbackService } from '../helpers/callback-service.js';
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from 'nats';
 import { loadConfig, type Config } from '../../src/config/load.js';
@@ -26,53 +25,8 @@ export const WORKER_ENV: Readonly<Record<string, string>> = {
   CREDENTIALS_SLACK_OAUTH_BOT_TOKEN_A33333333: 'xoxb-absencebot',
 };
 
-// ---- a fake callback service: records what it is POSTed, answers with what a test configured
-
-export interface ServiceCall {
-  readonly path: string;
-  readonly body: Json;
-  readonly headers: IncomingMessage['headers'];
-}
-
-export type ServiceAnswer = { status?: number; json?: unknown; text?: string } | ((call: ServiceCall) => { status?: number; json?: unknown; text?: string });
-
-export interface CallbackService {
-  readonly url: string;
-  readonly calls: ServiceCall[];
-  callsTo(path: string): ServiceCall[];
-  on(path: string, answer: ServiceAnswer): void;
-}
-
-export async function startCallbackService(t: Teardown): Promise<CallbackService> {
-  const calls: ServiceCall[] = [];
-  const answers = new Map<string, ServiceAnswer>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const call: ServiceCall = { path: req.url ?? '/', body: raw === '' ? {} : (JSON.parse(raw) as Json), headers: req.headers };
-      calls.push(call);
-      const configured = answers.get(call.path) ?? { json: {} };
-      const answer = typeof configured === 'function' ? configured(call) : configured;
-      const body = answer.text ?? JSON.stringify(answer.json ?? {});
-      res.writeHead(answer.status ?? 200, { 'content-type': answer.text === undefined ? 'application/json' : 'text/plain' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls,
-    callsTo: (path) => calls.filter((call) => call.path === path),
-    on: (path, answer) => answers.set(path, answer),
-  };
-}
+export { startCallbackService, type CallbackService };
+export type { ServiceAnswer, ServiceCall } from '../helpers/callback-service.js';
 
 // ---- the Slack the tests run against
 

@@ -86,6 +86,7 @@ const event: FastifyPluginAsyncTypebox = async (app) => {
           teamName: team.name,
           botName: bot.name,
           payload,
+          ...(request.rawBody ? { payloadJson: request.rawBody } : {}),
           // Slack's event_id is unique per event and kept across its retries; without one, hash the bytes.
           msgId: stableMessageId(payload.event_id, request.rawBody ?? ''),
           ...retry,
