@@ -1,6 +1,21 @@
 import { ConfigError } from './errors.js';
 import type { Env } from './credentials.js';
 
+/** How the queue consumer works (the WEBHOOK_WORKER_* variables). */
+export interface WorkerSettings {
+  /** Messages in flight at once in one process (omnibot's WEBHOOK_WORKER_CONCURRENCY). */
+  readonly concurrency: number;
+  /** Deliveries before a message goes to OMNIBOT_DLQ. */
+  readonly maxDeliver: number;
+  /** How long JetStream waits for an ack before redelivering; extended while a handler works. */
+  readonly ackWaitMs: number;
+  /** The first redelivery delay after a failure; it doubles each time, up to retryMaxMs. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** On stop: how long in-flight messages may finish before they are handed back for redelivery. */
+  readonly drainTimeoutMs: number;
+}
+
 /** What the process reads from its environment, apart from credentials. */
 export interface Settings {
   readonly port: number;
@@ -17,15 +32,7 @@ export interface Settings {
   readonly slackTimeoutMs: number;
   /** Retries after a 429, a 5xx or a network error, before the call fails. */
   readonly slackMaxRetries: number;
-  readonly worker: {
-    /** Messages in flight per worker process (omnibot's WEBHOOK_WORKER_CONCURRENCY). */
-    readonly concurrency: number;
-    readonly maxDeliver: number;
-    readonly ackWaitMs: number;
-    readonly retryBaseMs: number;
-    readonly retryMaxMs: number;
-    readonly drainTimeoutMs: number;
-  };
+  readonly worker: WorkerSettings;
   /** Outgoing pace: posts per second per channel. */
   readonly slackPostsPerChannelPerSecond: number;
 }

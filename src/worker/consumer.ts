@@ -1,23 +1,12 @@
 import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
+import type { WorkerSettings } from '../config/settings.js';
 import { ENVELOPE_VERSION, HEADERS, WEBHOOK_TYPES, type WebhookType } from '../queue/envelope.js';
 import { STREAM_NAME } from '../queue/subjects.js';
 import { deadLetter, ensureDeadLetterStream } from './dead-letter.js';
 
 export const CONSUMER_NAME = 'omnibot-worker';
 
-export interface WorkerOptions {
-  /** Messages in flight at once in this process (omnibot's WEBHOOK_WORKER_CONCURRENCY). */
-  readonly concurrency: number;
-  /** Deliveries before a message goes to OMNIBOT_DLQ. */
-  readonly maxDeliver: number;
-  /** How long JetStream waits for an ack before redelivering; extended while a handler works. */
-  readonly ackWaitMs: number;
-  /** The first redelivery delay after a failure; it doubles each time, up to retryMaxMs. */
-  readonly retryBaseMs: number;
-  readonly retryMaxMs: number;
-  /** On stop: how long in-flight messages may finish before they are left for redelivery. */
-  readonly drainTimeoutMs: number;
-}
+export type WorkerOptions = WorkerSettings;
 
 export interface WorkerLogger {
   info(object: object, message: string): void;

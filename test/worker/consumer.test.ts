@@ -6,6 +6,7 @@ import { DLQ_HEADERS, DLQ_STREAM } from '../../src/worker/dead-letter.js';
 import { WebhookWorker, type WebhookHandler, type WorkerOptions } from '../../src/worker/consumer.js';
 import { startTestNats } from '../helpers/nats.js';
 import { streamReader } from '../helpers/stream.js';
+import { waitFor } from '../helpers/wait.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const FAST: WorkerOptions = { concurrency: 4, maxDeliver: 3, ackWaitMs: 1_000, retryBaseMs: 50, retryMaxMs: 200, drainTimeoutMs: 2_000 };
@@ -32,17 +33,6 @@ async function setup(t: Test, handler: WebhookHandler, options: Partial<WorkerOp
   return { nats, nc, js, startWorker, publish, reader: await streamReader(t, nats.url) };
 }
 
-function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error('timed out waiting'));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 async function consumerInfo(nc: NatsConnection) {
   return (await nc.jetstreamManager()).consumers.info('OMNIBOT', 'omnibot-worker');
@@ -66,7 +56,6 @@ t.test('messages are handled and acked; concurrency is bounded', async (t) => {
   t.same([...seen].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1), 'every message once');
   t.ok(most <= FAST.concurrency, `at most ${FAST.concurrency} in flight (saw ${most})`);
   t.ok(most > 1, 'and more than one at a time');
-  await waitFor(() => true);
   await new Promise((resolve) => setTimeout(resolve, 100));
   const info = await consumerInfo(nc);
   t.equal(info.num_ack_pending, 0, 'all acked');

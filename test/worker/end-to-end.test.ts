@@ -3,6 +3,7 @@ import { buildTestApp } from '../helpers/app.js';
 import { startCallbackService } from '../helpers/callback-service.js';
 import { slackForm, slackJson } from '../helpers/slack-requests.js';
 import { streamReader } from '../helpers/stream.js';
+import { eventually, waitFor } from '../helpers/wait.js';
 
 const SECRET = 'signing-secret-echobot';
 const POSTS_PER_SECOND = 20;
@@ -91,27 +92,7 @@ async function send(payload: object) {
   t.equal(response.statusCode, 200, 'the webhook is accepted');
 }
 
-function waitFor(predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error('timed out waiting'));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 t.test('a directed command reaches its callback; its actions reach Slack in the thread, as the bot', async (t) => {
   service.on('/deploy', () => ({ json: { actions: [{ action: 'chat.postMessage', kwargs: { text: 'deploying @alice', omnibot_parse: { text: ['users'] } } }] } }));

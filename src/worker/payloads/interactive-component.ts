@@ -2,7 +2,7 @@ import type { Bot } from '../../config/registry.js';
 import type { Directory } from '../../directory/directory.js';
 import { interactiveCallbackId } from '../../slack/interactive.js';
 import { parseInbound } from '../../slack/parser/inbound.js';
-import { inboundLookups, optionalString, parsedUser as lookupUser, type Json } from './common.js';
+import { inboundLookups, optionalString, parsedFields, parsedUser as lookupUser, type Json } from './common.js';
 
 function idOf(value: unknown): string | undefined {
   const id = value && typeof value === 'object' ? (value as Json).id : undefined;
@@ -21,17 +21,7 @@ async function parsedMessage(bot: Bot, message: Json, directory: Lookups): Promi
   const parsed: Json = { ...message, parsed_user: await lookupUser(bot, directory, optionalString(message.user)) };
   if (typeof message.text !== 'string') return parsed;
   const parse = await parseInbound(message.text, { botName: bot.name, channelIsIm: false }, inboundLookups(bot, directory));
-  return {
-    ...parsed,
-    users: parse.users,
-    parsed_text: parse.parsed_text,
-    channels: parse.channels,
-    subteams: parse.subteams,
-    specials: parse.specials,
-    emojis: parse.emojis,
-    emails: parse.emails,
-    urls: parse.urls,
-  };
+  return { ...parsed, parsed_text: parse.parsed_text, ...parsedFields(parse) };
 }
 
 /**
