@@ -59,9 +59,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(errorsPlugin);
   if (roles.http) {
     // Overloaded: answer 503 with Retry-After at once, so Slack retries later instead of timing out on us.
+    const { overload } = config.settings;
     await app.register(underPressure, {
-      maxEventLoopDelay: 1_000,
-      maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+      maxEventLoopDelay: overload.maxEventLoopDelayMs,
+      maxHeapUsedBytes: overload.maxHeapUsedBytes || Math.floor(getHeapStatistics().heap_size_limit * 0.9),
       retryAfter: 5,
     });
   }

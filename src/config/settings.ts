@@ -33,6 +33,8 @@ export interface Settings {
   /** Retries after a 429, a 5xx or a network error, before the call fails. */
   readonly slackMaxRetries: number;
   readonly worker: WorkerSettings;
+  /** Overload: above either, requests get 503 with Retry-After (under-pressure); 0 for the heap means 90% of V8's limit. */
+  readonly overload: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number };
   /** Outgoing pace: posts per second per channel. */
   readonly slackPostsPerChannelPerSecond: number;
 }
@@ -104,5 +106,9 @@ export function readSettings(env: Env): Settings {
       drainTimeoutMs: integer(env, 'WEBHOOK_WORKER_DRAIN_SECONDS', 25, 0, 3600) * 1000,
     }),
     slackPostsPerChannelPerSecond: positiveNumber(env, 'SLACK_POSTS_PER_CHANNEL_PER_SECOND', 1),
+    overload: Object.freeze({
+      maxEventLoopDelayMs: integer(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 1, 600_000),
+      maxHeapUsedBytes: integer(env, 'OVERLOAD_MAX_HEAP_USED_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),
+    }),
   });
 }

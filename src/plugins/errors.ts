@@ -20,7 +20,8 @@ export default fp(
       if (status === 503) {
         // Overload (under-pressure keeps its Retry-After header): the caller should come back, not give up.
         request.log.warn({ err: error }, 'service unavailable');
-        return reply.code(503).send({ error: 'service unavailable' });
+        // omnibot's failure shape, which Slack's routes declare for 503 and the others accept too.
+        return reply.code(503).send({ status: 'failure', error: 'service unavailable' });
       }
       if (status >= 500) {
         request.log.error({ err: error }, 'request failed');
