@@ -30,7 +30,7 @@ import { MalformedPayloadError } from './payloads/errors.js';
 import { interactiveComponentPayload } from './payloads/interactive-component.js';
 import { ignoredMessage, ignoredReaction, messagePayload, reactionItem, reactionPayload } from './payloads/message.js';
 import { slashCommandPayload } from './payloads/slash-command.js';
-import { compilePythonRegex, PythonRegexError, type RegexMode } from './python-regex.js';
+import { compilePythonRegex, PythonRegexError, type RegexMode } from '../python-regex.js';
 import { postToResponseUrl as defaultPostToResponseUrl } from './response-url.js';
 
 type Json = Record<string, unknown>;

@@ -8,7 +8,10 @@ import {
   type AuthnzRequest,
   type AuthorizationConfig,
 } from '../../src/authnz/checks.js';
-import { compileStartMatcher, translatePythonPattern } from '../../src/authnz/pattern.js';
+import { compileStartMatcher } from '../../src/authnz/pattern.js';
+import { translatePythonRegex } from '../../src/python-regex.js';
+
+const translatePythonPattern = (source: string): string => translatePythonRegex(source).source;
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const opts = { baseDir: fixtures };

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compilePythonRegex, PythonRegexError } from '../../src/worker/python-regex.js';
+import { compilePythonRegex, PythonRegexError } from '../src/python-regex.js';
 
 const search = (pattern: string, text: string) => compilePythonRegex(pattern, 'search').test(text);
 const fullmatch = (pattern: string, text: string) => compilePythonRegex(pattern, 'fullmatch').test(text);

@@ -1,6 +1,7 @@
 /**
- * omnibot's handlers hold Python regular expressions (`re.search` for
- * messages, `re.fullmatch` for reactions). JavaScript's syntax is close but
+ * omnibot's configuration holds Python regular expressions: authorization
+ * paths and subjects (`re.match`), message handlers (`re.search`) and
+ * reaction handlers (`re.fullmatch`). JavaScript's syntax is close but
  * not the same; this translates the differences that matter for the patterns
  * people write, and refuses (with a reason) what it can't translate:
  *
@@ -21,12 +22,13 @@ export class PythonRegexError extends Error {
   override readonly name = 'PythonRegexError';
 }
 
-export type RegexMode = 'search' | 'fullmatch';
+export type RegexMode = 'match' | 'search' | 'fullmatch';
 
 const START_OF_TEXT = '(?<![\\s\\S])';
 const END_OF_TEXT = '(?![\\s\\S])';
 
-function translate(pattern: string): { source: string; flags: string } {
+/** A Python pattern as a JavaScript source and flags; throws PythonRegexError for what can't be translated. */
+export function translatePythonRegex(pattern: string): { source: string; flags: string } {
   let at = 0;
   const flags = new Set<string>();
   const leading = /^\(\?([aiLmsux]+)\)/.exec(pattern);
@@ -108,7 +110,8 @@ const compiled = new Map<string, RegExp | PythonRegexError>();
 
 /**
  * A Python pattern as a RegExp whose `test(text)` answers Python's
- * `re.search(pattern, text)` (mode search) or `re.fullmatch` (mode fullmatch).
+ * `re.match(pattern, text)` (mode match: at the start, not necessarily to the
+ * end), `re.search` (mode search) or `re.fullmatch` (mode fullmatch).
  * Each pattern is compiled once per process; a pattern that can't be compiled
  * throws PythonRegexError each time it is asked for.
  */
@@ -117,8 +120,11 @@ export function compilePythonRegex(pattern: string, mode: RegexMode): RegExp {
   let found = compiled.get(key);
   if (!found) {
     try {
-      const { source, flags } = translate(pattern);
-      const wrapped = mode === 'fullmatch' ? `${START_OF_TEXT}(?:${source})${END_OF_TEXT}` : source;
+      const { source, flags } = translatePythonRegex(pattern);
+      // Anchored by lookarounds rather than `^` or the sticky flag: `a|b` stays one alternation,
+      // and the RegExp keeps no lastIndex state between tests.
+      const wrapped =
+        mode === 'fullmatch' ? `${START_OF_TEXT}(?:${source})${END_OF_TEXT}` : mode === 'match' ? `${START_OF_TEXT}(?:${source})` : source;
       found = new RegExp(wrapped, flags);
     } catch (error) {
       found = error instanceof PythonRegexError ? error : new PythonRegexError((error as Error).message);
