@@ -85,11 +85,16 @@ handlers:
   first.kill('SIGKILL');
   await once(first, 'exit');
 
-  startWorker();
+  const second = startWorker();
   const deadline = Date.now() + 20_000;
   while (service.callsTo('/work').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   const calls = service.callsTo('/work');
   t.equal(calls.length, 2, 'the callback was called again, by the next worker');
   t.equal(calls[1]?.body.ts, calls[0]?.body.ts, 'with the same message');
   t.equal(calls[1]?.body.command_text, 'work');
+
+  // SIGTERM drains and exits 0.
+  second.kill('SIGTERM');
+  const [code] = (await once(second, 'exit')) as [number | null];
+  t.equal(code, 0, 'the worker exits 0 on SIGTERM');
 });
