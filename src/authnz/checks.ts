@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importConfiguredExport, ModuleLoadError, notAFunction } from '../config/modules.js';
 import { compileStartMatcher, type StartMatcher } from './pattern.js';
 
 /**
@@ -252,36 +251,21 @@ const BUILT_INS: ReadonlyMap<string, BuiltIn> = new Map<string, BuiltIn>(Object.
 // ---------------------------------------------------------------- custom checks
 
 async function loadCustomCheck(module: string, where: string, baseDir: string): Promise<CustomCheck> {
-  const separator = module.lastIndexOf(':');
-  const file = separator > 0 ? module.slice(0, separator) : '';
-  const exportName = separator > 0 ? module.slice(separator + 1) : '';
-  if (file === '' || exportName === '') {
-    throw new AuthnzConfigError(`${where}.module: ${JSON.stringify(module)} is not "path/to/file.js:export"`);
-  }
-  if (file === 'omnibot' || file.startsWith('omnibot.')) {
+  if (module.startsWith('omnibot.') || module.startsWith('omnibot:')) {
     const known = [...BUILT_INS.keys()].join(', ');
     throw new AuthnzConfigError(`${where}.module: ${JSON.stringify(module)} is not one of omnibot's built-in checks (${known})`);
   }
-  // Same rule as callbacks: "./x.js", "../x.js" and absolute paths are files (relative to
-  // the configuration file's directory); anything else is a package specifier.
-  const isPath = file.startsWith('./') || file.startsWith('../') || file.startsWith('.\\') || file.startsWith('..\\') || path.isAbsolute(file);
-  const specifier = isPath ? pathToFileURL(path.resolve(baseDir, file)).href : file;
-  let loaded: Record<string, unknown>;
+  let loaded: { exportName: string; value: unknown };
   try {
-    loaded = (await import(specifier)) as Record<string, unknown>;
+    loaded = await importConfiguredExport(module, baseDir);
   } catch (error) {
-    const hint = isPath ? '' : ` (a file relative to the configuration file must start with "./")`;
-    throw new AuthnzConfigError(
-      `${where}.module: cannot load ${JSON.stringify(module)}: ${(error as Error).message}${hint}`,
-      { cause: error },
-    );
+    if (!(error instanceof ModuleLoadError)) throw error;
+    throw new AuthnzConfigError(`${where}.module: ${error.message}`, { cause: error });
   }
-  const fn = loaded[exportName];
-  if (typeof fn !== 'function') {
-    const found = fn === undefined ? `has no export "${exportName}"` : `export "${exportName}" is of type ${fn === null ? 'null' : typeof fn}`;
-    throw new AuthnzConfigError(`${where}.module: ${JSON.stringify(module)} ${found}; a check must be a function`);
+  if (typeof loaded.value !== 'function') {
+    throw new AuthnzConfigError(`${where}.module: ${JSON.stringify(module)} ${notAFunction(loaded.exportName, loaded.value)}; a check must be a function`);
   }
-  return fn as CustomCheck;
+  return loaded.value as CustomCheck;
 }
 
 function customRun(module: string, fn: CustomCheck, kwargs: Readonly<Record<string, unknown>>): Run {

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importConfiguredExport, ModuleLoadError, notAFunction } from '../../config/modules.js';
 import { httpCallback } from './http.js';
 import { echoDialogSubmissionCallback } from './interactive-component-callbacks.js';
 import {
@@ -44,21 +43,18 @@ export const BUILT_IN_HELP_MODULE = `${MESSAGE}:help_callback`;
 const loaded = new Map<string, Promise<Callback>>();
 
 async function importCallback(spec: string, baseDir: string): Promise<Callback> {
-  const separator = spec.lastIndexOf(':');
-  if (separator <= 0) throw new CallbackConfigError(`callback module "${spec}" is not "path/to/file.js:export"`);
-  const file = spec.slice(0, separator);
-  const exportName = spec.slice(separator + 1);
-  if (file.startsWith('omnibot.')) throw new CallbackConfigError(`callback module "${spec}" is not one of omnibot's built-in callbacks`);
-  const specifier = file.startsWith('.') || path.isAbsolute(file) ? pathToFileURL(path.resolve(baseDir, file)).href : file;
-  let module: Record<string, unknown>;
+  if (spec.startsWith('omnibot.')) throw new CallbackConfigError(`callback module "${spec}" is not one of omnibot's built-in callbacks`);
+  let loaded: { exportName: string; value: unknown };
   try {
-    module = (await import(specifier)) as Record<string, unknown>;
+    loaded = await importConfiguredExport(spec, baseDir);
   } catch (error) {
-    throw new CallbackConfigError(`callback module "${spec}" could not be loaded: ${(error as Error).message}`);
+    if (!(error instanceof ModuleLoadError)) throw error;
+    throw new CallbackConfigError(`callback module ${error.message}`, { cause: error });
   }
-  const fn = module[exportName];
-  if (typeof fn !== 'function') throw new CallbackConfigError(`callback module "${spec}" has no function export "${exportName}"`);
-  return fn as Callback;
+  if (typeof loaded.value !== 'function') {
+    throw new CallbackConfigError(`callback module "${spec}" ${notAFunction(loaded.exportName, loaded.value)}; a callback must be a function`);
+  }
+  return loaded.value as Callback;
 }
 
 /** The function for a callback's `module`, imported once per process. */
