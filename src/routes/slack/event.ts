@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Bot } from '../../config/registry.js';
-import { QueueUnavailableError, stableMessageId } from '../../queue/publish.js';
 import { fail, FailureBody, queueUnavailable } from './failure.js';
+import { storeWebhook } from './store.js';
 import { anySigningSecretAccepts, INVALID_SIGNATURE, signatureAccepted, slackRetry, tokenAccepted } from './verify.js';
 
 /** An events API request: only what the checks read is declared; the rest is kept as Slack sent it. */
@@ -79,25 +79,16 @@ const event: FastifyPluginAsyncTypebox = async (app) => {
       if (!tokenAccepted(payload.token, bot)) return fail(reply, 403, 'Incorrect verification token in event for bot');
       if (payload.event === undefined) return fail(reply, 403, 'Request does not have an event. Processing will not proceed!');
 
-      const retry = slackRetry(request);
-      try {
-        const { duplicate } = await app.queue.publish({
-          type: 'event',
-          teamName: team.name,
-          botName: bot.name,
-          payload,
-          ...(request.rawBody ? { payloadJson: request.rawBody } : {}),
-          // Slack's event_id is unique per event and kept across its retries; without one, hash the bytes.
-          msgId: stableMessageId(payload.event_id, request.rawBody ?? ''),
-          ...retry,
-        });
-        if (duplicate) request.log.info({ ...bot.logContext, event_id: payload.event_id }, 'duplicate event: already stored');
-      } catch (error) {
-        if (!(error instanceof QueueUnavailableError)) throw error;
-        request.log.error({ ...bot.logContext, err: error }, 'could not queue event');
-        return queueUnavailable(reply);
-      }
-      recordDelivery(app, request, bot, payload.event.event_ts, retry);
+      // Slack's event_id is unique per event and kept across its retries.
+      const stored = await storeWebhook(app, request, bot, {
+        type: 'event',
+        payload,
+        slackId: payload.event_id,
+        ...(request.rawBody ? { payloadJson: request.rawBody } : {}),
+      });
+      if (!stored) return queueUnavailable(reply);
+      if (stored.duplicate) request.log.info({ ...bot.logContext, event_id: payload.event_id }, 'duplicate event: already stored');
+      recordDelivery(app, request, bot, payload.event.event_ts, slackRetry(request));
       return { status: 'success' as const };
     },
   );

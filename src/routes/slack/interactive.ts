@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { QueueUnavailableError, stableMessageId } from '../../queue/publish.js';
 import { EMPTY_ANSWER_TYPES, INTERACTIVE_TYPES, interactiveCallbackId, interactiveTeamId, MissingActionsError } from '../../slack/interactive.js';
 import { resolveCallback } from '../../worker/callbacks/resolve.js';
 import { interactiveComponentPayload } from '../../worker/payloads/interactive-component.js';
 import { openDialog } from './dialog.js';
 import { fail, FailureBody, queueUnavailable } from './failure.js';
 import { findBot } from './find-bot.js';
-import { INVALID_SIGNATURE, signatureAccepted, slackRetry, tokenAccepted } from './verify.js';
+import { storeWebhook } from './store.js';
+import { INVALID_SIGNATURE, signatureAccepted, tokenAccepted } from './verify.js';
 import { EmptyBody, writeMessageResponse } from './write-response.js';
 
 const InteractiveForm = Type.Object({ payload: Type.Optional(Type.String()) }, { additionalProperties: Type.String() });
@@ -93,20 +93,8 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
         return response ?? reply.code(200).send('');
       }
       if (callbacks.length > 0) {
-        try {
-          await app.queue.publish({
-            type: 'interactive_component',
-            teamName: team.name,
-            botName: bot.name,
-            payload: component,
-            msgId: stableMessageId(component.trigger_id, request.rawBody ?? ''),
-            ...slackRetry(request),
-          });
-        } catch (error) {
-          if (!(error instanceof QueueUnavailableError)) throw error;
-          request.log.error({ ...bot.logContext, err: error }, 'could not queue interactive component');
-          return queueUnavailable(reply);
-        }
+        const stored = await storeWebhook(app, request, bot, { type: 'interactive_component', payload: component, slackId: component.trigger_id });
+        if (!stored) return queueUnavailable(reply);
       }
       if (typeof component.trigger_id === 'string' && handler.dialog) {
         await openDialog(app, request.log, bot, handler.dialog, component.trigger_id);

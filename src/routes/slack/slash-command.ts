@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { QueueUnavailableError, stableMessageId } from '../../queue/publish.js';
 import { openDialog } from './dialog.js';
 import { fail, FailureBody, queueUnavailable } from './failure.js';
 import { findBot } from './find-bot.js';
-import { INVALID_SIGNATURE, signatureAccepted, slackRetry, tokenAccepted } from './verify.js';
+import { storeWebhook } from './store.js';
+import { INVALID_SIGNATURE, signatureAccepted, tokenAccepted } from './verify.js';
 import { WriteMessageBody, writeMessageResponse } from './write-response.js';
 
 /** Slack's slash command form; every field is a string. */
@@ -42,20 +42,8 @@ const slashCommand: FastifyPluginAsyncTypebox = async (app) => {
       // So that the worker needn't find the bot from the token again.
       command.omnibot_bot_id = bot.appId;
       if (handler.callbacks?.length) {
-        try {
-          await app.queue.publish({
-            type: 'slash_command',
-            teamName: team.name,
-            botName: bot.name,
-            payload: command,
-            msgId: stableMessageId(command.trigger_id, request.rawBody ?? ''),
-            ...slackRetry(request),
-          });
-        } catch (error) {
-          if (!(error instanceof QueueUnavailableError)) throw error;
-          request.log.error({ ...bot.logContext, err: error }, 'could not queue slash command');
-          return queueUnavailable(reply);
-        }
+        const stored = await storeWebhook(app, request, bot, { type: 'slash_command', payload: command, slackId: command.trigger_id });
+        if (!stored) return queueUnavailable(reply);
       }
       if (handler.dialog && command.trigger_id) await openDialog(app, request.log, bot, handler.dialog, command.trigger_id);
       const body = writeMessageResponse(handler);

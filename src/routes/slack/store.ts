@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Bot } from '../../config/registry.js';
+import type { WebhookType } from '../../queue/envelope.js';
+import { QueueUnavailableError, stableMessageId, type PublishResult } from '../../queue/publish.js';
+import { slackRetry } from './verify.js';
+
+export interface WebhookToStore {
+  readonly type: WebhookType;
+  readonly payload: Record<string, unknown>;
+  /** The id Slack gave this request (event_id, trigger_id); without one, the body's hash de-duplicates. */
+  readonly slackId: unknown;
+  /** The payload's JSON as Slack sent it, when the payload is that JSON unchanged. */
+  readonly payloadJson?: Buffer;
+}
+
+/**
+ * Stores a webhook in stream OMNIBOT for the bot that received it, with
+ * Slack's retry headers. Undefined (logged) when JetStream did not ack: the
+ * caller answers 503, so Slack sends it again.
+ */
+export async function storeWebhook(app: FastifyInstance, request: FastifyRequest, bot: Bot, webhook: WebhookToStore): Promise<PublishResult | undefined> {
+  try {
+    return await app.queue.publish({
+      type: webhook.type,
+      teamName: bot.team.name,
+      botName: bot.name,
+      payload: webhook.payload,
+      ...(webhook.payloadJson ? { payloadJson: webhook.payloadJson } : {}),
+      msgId: stableMessageId(webhook.slackId, request.rawBody ?? ''),
+      ...slackRetry(request),
+    });
+  } catch (error) {
+    if (!(error instanceof QueueUnavailableError)) throw error;
+    request.log.error({ ...bot.logContext, err: error, type: webhook.type }, 'could not queue the webhook');
+    return undefined;
+  }
+}
