@@ -8,6 +8,7 @@ import {
 } from '../../src/slack/pacer.js';
 import { SlackWebClient, type SlackResponse, type SlackWebClientOptions } from '../../src/slack/web-api.js';
 import { startFakeSlack, type FakeSlackCall } from '../helpers/fake-slack.js';
+import { failure } from '../helpers/failure.js';
 
 const TOKEN = 'xoxb-1111-2222-PacerToken';
 const OTHER_TOKEN = 'xoxb-3333-4444-OtherToken';
@@ -49,14 +50,6 @@ function gaps(times: readonly number[]): number[] {
   return times.slice(1).map((time, i) => time - (times[i] as number));
 }
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const texts = (n: number, prefix = 'm'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

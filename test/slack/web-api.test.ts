@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { SlackApiError, SlackClientError } from '../../src/slack/errors.js';
 import { SlackWebClient, type SlackClientLogger, type SlackWebClientOptions } from '../../src/slack/web-api.js';
 import { startFakeSlack } from '../helpers/fake-slack.js';
+import { failure } from '../helpers/failure.js';
 
 const TOKEN = 'xoxb-1111-2222-SeCrEtToKeN';
 
@@ -34,15 +35,6 @@ function client(t: Teardown, options: Partial<SlackWebClientOptions> = {}): Slac
   return slack;
 }
 
-/** The rejection of a promise that must reject, for assertions on the error itself. */
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
