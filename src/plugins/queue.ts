@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { publishWebhook, type PublishResult, type Webhook } from '../queue/publish.js';
+import { JetStreamPublisher } from '../queue/jetstream-publisher.js';
 import { ensureWebhookStream } from '../queue/stream.js';
 
 export interface WebhookQueue {
@@ -21,11 +22,11 @@ export interface QueuePluginOptions {
 export default fp<QueuePluginOptions>(
   async (app, options) => {
     await ensureWebhookStream(await app.nats.jetstreamManager());
-    const js = app.nats.jetstream();
-    const timeoutMs = options.publishTimeoutMs ?? 2_000;
+    const publisher = new JetStreamPublisher(app.nats, options.publishTimeoutMs ?? 2_000);
     app.decorate('queue', {
-      publish: (webhook: Webhook) => publishWebhook(js, webhook, timeoutMs),
+      publish: (webhook: Webhook) => publishWebhook(publisher, webhook),
     });
+    app.addHook('onClose', () => publisher.close());
   },
   { name: 'omnibot-queue', fastify: '5.x', dependencies: ['omnibot-nats'] },
 );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { headers as natsHeaders, type JetStreamClient, type PubAck } from 'nats';
+import { headers as natsHeaders } from 'nats';
 import { ENVELOPE_VERSION, HEADERS, type WebhookType } from './envelope.js';
+import type { JetStreamPublisher, StoredAck } from './jetstream-publisher.js';
 import { webhookSubject } from './subjects.js';
 
 const EVENT_PREFIX = Buffer.from('{"event":');
@@ -35,18 +36,15 @@ export function stableMessageId(slackId: unknown, rawBody: Buffer | string): str
   return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
 }
 
-export interface PublishResult {
-  readonly ack: PubAck;
-  /** True when JetStream already had this message id within the duplicate window. */
-  readonly duplicate: boolean;
-}
+export type PublishResult = StoredAck;
 
 /**
  * Stores a webhook in stream OMNIBOT and resolves only on JetStream's ack, so
  * a 200 to Slack always means the message is stored.
  */
-export async function publishWebhook(js: JetStreamClient, webhook: Webhook, timeoutMs: number): Promise<PublishResult> {
+export async function publishWebhook(publisher: JetStreamPublisher, webhook: Webhook): Promise<PublishResult> {
   const h = natsHeaders();
+  h.set(HEADERS.msgId, webhook.msgId);
   h.set(HEADERS.type, webhook.type);
   h.set(HEADERS.version, ENVELOPE_VERSION);
   if (webhook.retryNum) h.set(HEADERS.retryNum, webhook.retryNum);
@@ -55,12 +53,7 @@ export async function publishWebhook(js: JetStreamClient, webhook: Webhook, time
     ? Buffer.concat([EVENT_PREFIX, webhook.payloadJson, EVENT_SUFFIX])
     : Buffer.from(JSON.stringify({ event: webhook.payload }));
   try {
-    const ack = await js.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, {
-      msgID: webhook.msgId,
-      headers: h,
-      timeout: timeoutMs,
-    });
-    return { ack, duplicate: ack.duplicate };
+    return await publisher.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, h);
   } catch (error) {
     throw new QueueUnavailableError(`JetStream did not acknowledge the webhook: ${(error as Error).message}`, { cause: error });
   }

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { JetStreamPublisher } from '../../src/queue/jetstream-publisher.js';
 import { publishWebhook } from '../../src/queue/publish.js';
 import { ensureWebhookStream } from '../../src/queue/stream.js';
 import { DLQ_HEADERS, DLQ_STREAM } from '../../src/worker/dead-letter.js';
@@ -27,9 +28,10 @@ async function setup(t: Test, handler: WebhookHandler, options: Partial<WorkerOp
     for (const worker of workers) await worker.stop();
   });
   const js = nc.jetstream();
+  const publisher = new JetStreamPublisher(nc, 2_000);
   let n = 0;
   const publish = (payload: Record<string, unknown> = {}) =>
-    publishWebhook(js, { type: 'event', teamName: 'testteam', botName: 'echobot', payload: { n: (n += 1), ...payload }, msgId: `m${n}-${Date.now()}` }, 2_000);
+    publishWebhook(publisher, { type: 'event', teamName: 'testteam', botName: 'echobot', payload: { n: (n += 1), ...payload }, msgId: `m${n}-${Date.now()}` });
   return { nats, nc, js, startWorker, publish, reader: await streamReader(t, nats.url) };
 }
 
