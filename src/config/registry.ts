@@ -55,8 +55,8 @@ export class Registry {
   readonly bots: readonly Bot[];
   readonly #teamsByName = new Map<string, Team>();
   readonly #teamsById = new Map<string, Team>();
-  readonly #botsByTeamAndName = new Map<string, Bot>();
-  readonly #botsByTeamAndAppId = new Map<string, Bot>();
+  readonly #botsByTeamAndName = new PairMap<Bot>();
+  readonly #botsByTeamAndAppId = new PairMap<Bot>();
   readonly #botsByAppId = new Map<string, Bot[]>();
   readonly #botsByVerificationToken = new Map<string, Bot>();
   readonly #botsBySigningSecret = new Map<string, Bot>();
@@ -71,8 +71,8 @@ export class Registry {
       if (!this.#teamsById.has(team.id)) this.#teamsById.set(team.id, team);
     }
     for (const bot of bots) {
-      this.#botsByTeamAndName.set(key(bot.team.name, bot.name), bot);
-      this.#botsByTeamAndAppId.set(key(bot.team.id, bot.appId), bot);
+      this.#botsByTeamAndName.set(bot.team.name, bot.name, bot);
+      this.#botsByTeamAndAppId.set(bot.team.id, bot.appId, bot);
       const sameApp = this.#botsByAppId.get(bot.appId) ?? [];
       sameApp.push(bot);
       this.#botsByAppId.set(bot.appId, sameApp);
@@ -97,11 +97,11 @@ export class Registry {
   }
 
   bot(teamName: string, botName: string): Bot | undefined {
-    return this.#botsByTeamAndName.get(key(teamName, botName));
+    return this.#botsByTeamAndName.get(teamName, botName);
   }
 
   botByAppId(team: Team, appId: string): Bot | undefined {
-    return this.#botsByTeamAndAppId.get(key(team.id, appId));
+    return this.#botsByTeamAndAppId.get(team.id, appId);
   }
 
   /** Every enabled bot of an app id, across teams (one app can be installed in several). */
@@ -123,7 +123,17 @@ export class Registry {
   }
 }
 
-// JSON keeps the pair unambiguous whatever characters the names hold.
-function key(a: string, b: string): string {
-  return JSON.stringify([a, b]);
+/** A map keyed by a pair of strings: unambiguous whatever characters they hold, and no key to build per lookup. */
+class PairMap<V> {
+  readonly #byFirst = new Map<string, Map<string, V>>();
+
+  get(first: string, second: string): V | undefined {
+    return this.#byFirst.get(first)?.get(second);
+  }
+
+  set(first: string, second: string, value: V): void {
+    let bySecond = this.#byFirst.get(first);
+    if (!bySecond) this.#byFirst.set(first, (bySecond = new Map()));
+    bySecond.set(second, value);
+  }
 }

@@ -3,8 +3,10 @@ import { compileChecks } from '../authnz/checks.js';
 import './route-config.js';
 
 function pathOf(url: string): string {
-  const raw = url.split('?', 1)[0] ?? url;
+  const query = url.indexOf('?');
+  const raw = query === -1 ? url : url.slice(0, query);
   // omnibot matched Flask's request.path, which is percent-decoded.
+  if (!raw.includes('%')) return raw;
   try {
     return decodeURIComponent(raw);
   } catch {

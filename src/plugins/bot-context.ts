@@ -24,14 +24,15 @@ function notFound(request: FastifyRequest, reply: FastifyReply, error: string): 
 
 /**
  * Resolves `:team_name` and `:bot_name` once, before the handler, so handlers
- * receive a configured team and bot or never run.
+ * receive a configured team and bot or never run. Only routes with those
+ * parameters get the hook; the rest (Slack's webhooks above all) pay nothing.
  */
 export default fp(
   async (app) => {
     app.decorateRequest('team', null as unknown as Team);
     app.decorateRequest('bot', null as unknown as Bot);
-    app.addHook('preHandler', async (request, reply) => {
-      const { team_name: teamName, bot_name: botName } = (request.params ?? {}) as ContextParams;
+    const resolveBotContext = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { team_name: teamName, bot_name: botName } = request.params as ContextParams;
       if (teamName === undefined) return;
       const team = app.config.registry.teamByName(teamName);
       if (!team) {
@@ -46,6 +47,11 @@ export default fp(
         return notFound(request, reply, UNKNOWN_BOT);
       }
       request.bot = bot;
+    };
+    app.addHook('onRoute', (route) => {
+      if (!route.url.includes(':team_name')) return;
+      const own = route.preHandler === undefined ? [] : [route.preHandler].flat();
+      route.preHandler = [resolveBotContext, ...own];
     });
   },
   { name: 'omnibot-bot-context', fastify: '5.x', dependencies: ['omnibot-config'] },

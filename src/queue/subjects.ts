@@ -11,6 +11,15 @@ export function subjectToken(name: string): string {
   return encodeURIComponent(name).replace(/[.*>!~'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+// Webhook subjects name configured teams and bots only, so this holds one entry per configured name.
+const tokensOfNames = new Map<string, string>();
+
+function configuredNameToken(name: string): string {
+  let token = tokensOfNames.get(name);
+  if (token === undefined) tokensOfNames.set(name, (token = subjectToken(name)));
+  return token;
+}
+
 export function webhookSubject(type: WebhookType, teamName: string, botName: string): string {
-  return `omnibot.${type}.${subjectToken(teamName)}.${subjectToken(botName)}`;
+  return `omnibot.${type}.${configuredNameToken(teamName)}.${configuredNameToken(botName)}`;
 }

@@ -11,9 +11,9 @@ import slashCommand from './slash-command.js';
 const slackRoutes: FastifyPluginAsync = async (app) => {
   keepRawBodies(app);
   // A 4xx won't get better by sending it again; a 503 will, so Slack may retry that.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (reply.statusCode >= 400 && reply.statusCode < 500) void reply.header('x-slack-no-retry', '1');
-    return payload;
+    done(null, payload);
   });
   await app.register(event);
   await app.register(slashCommand);
