@@ -4,7 +4,7 @@ import sensible from '@fastify/sensible';
 import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/load.js';
-import { loggerOptions } from './logger.js';
+import { lazyChildLogger, loggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin from './plugins/errors.js';
 import natsPlugin from './plugins/nats.js';
@@ -46,6 +46,7 @@ const MIB = 1024 * 1024;
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config.settings.logLevel),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: MIB,
     requestIdHeader: 'x-request-id',
     // Slack and services call with exact paths; a trailing slash is still the same route.
