@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { signSlackRequest } from '../../src/slack/signature.js';
@@ -95,6 +96,19 @@ t.test('Slack\'s retries of one event are stored once, and their retry headers k
   const stored = (await stream.messages()).find((m) => m.headers['Nats-Msg-Id'] === retried.event_id);
   t.equal(stored?.headers['X-Slack-Retry-Num'], '2');
   t.equal(stored?.headers['X-Slack-Retry-Reason'], 'http_error');
+});
+
+t.test('an event_id that is not an id (a line break, a space, empty) is stored under the hash of the body', async (t) => {
+  for (const eventId of ['Ev1\r\nNats-Expected-Stream: ELSEWHERE', 'Ev 1', '']) {
+    const payload = { ...eventCallback(), event_id: eventId };
+    const request = slackJson(payload);
+    const response = await post(request);
+    t.equal(response.statusCode, 200, JSON.stringify(eventId));
+    const expected = `sha256:${createHash('sha256').update(request.payload).digest('hex')}`;
+    const stored = (await stream.messages()).find((m) => m.headers['Nats-Msg-Id'] === expected);
+    t.same(stored?.body.event.event_id, eventId, 'stored, with the payload as sent');
+    t.notOk(stored && 'Nats-Expected-Stream' in stored.headers, 'and no header smuggled in');
+  }
 });
 
 t.test('request signing, for an app with a signing secret', async (t) => {
