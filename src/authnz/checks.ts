@@ -41,8 +41,11 @@ export interface AuthnzRequest {
 export type AuthnzDecision = { allowed: true } | { allowed: false; reason: string };
 
 export interface CompiledAuthnz {
-  /** `raw` is the framework's request, handed to custom checks instead of `request` when given. */
-  check(request: AuthnzRequest, raw?: unknown): Promise<AuthnzDecision>;
+  /**
+   * `raw` is the framework's request, handed to custom checks instead of `request` when given.
+   * The decision is immediate unless a check is asynchronous (only custom checks can be).
+   */
+  check(request: AuthnzRequest, raw?: unknown): AuthnzDecision | Promise<AuthnzDecision>;
 }
 
 /**
@@ -333,16 +336,18 @@ export async function compileChecks(
 
   if (runs.length === 0) {
     // omnibot logged a warning and answered 403 to every API call.
-    return { check: () => Promise.resolve(DENY_NO_CHECKS) };
+    return { check: () => DENY_NO_CHECKS };
   }
-  return {
-    async check(request, raw) {
-      for (const run of runs) {
-        let reason = run(request, raw);
-        if (reason !== null && typeof reason !== 'string') reason = await reason;
-        if (reason !== null) return { allowed: false, reason };
-      }
-      return ALLOW;
-    },
-  };
+  return { check: (request, raw) => runChecks(runs, 0, request, raw) };
+}
+
+/** Runs the checks in order from `from`; synchronous until a check answers with a promise. */
+function runChecks(runs: readonly Run[], from: number, request: AuthnzRequest, raw: unknown): AuthnzDecision | Promise<AuthnzDecision> {
+  for (let i = from; i < runs.length; i += 1) {
+    const reason = runs[i]!(request, raw);
+    if (reason === null) continue;
+    if (typeof reason === 'string') return { allowed: false, reason };
+    return reason.then((settled) => (settled === null ? runChecks(runs, i + 1, request, raw) : { allowed: false, reason: settled }));
+  }
+  return ALLOW;
 }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { compileChecks } from '../authnz/checks.js';
+import { compileChecks, type AuthnzDecision } from '../authnz/checks.js';
 import './route-config.js';
 
 function pathOf(url: string): string {
@@ -21,17 +21,18 @@ function pathOf(url: string): string {
 export default fp(
   async (app) => {
     const authnz = await compileChecks(app.config.document.authorization, { baseDir: app.config.baseDir });
-    app.addHook('onRequest', async (request, reply) => {
+    // Callback style: the built-in checks decide at once, and most requests need no promise.
+    app.addHook('onRequest', (request, _reply, done) => {
       // An unknown path answers 404 whoever asks, as it did in omnibot's Flask app.
-      if (request.is404 || request.routeOptions.config.authnz === false) return;
-      const decision = await authnz.check(
-        { method: request.method, path: pathOf(request.url), headers: request.headers },
-        request,
-      );
-      if (!decision.allowed) {
+      if (request.is404 || request.routeOptions.config.authnz === false) return done();
+      const settle = (decision: AuthnzDecision): void => {
+        if (decision.allowed) return done();
         request.log.warn({ reason: decision.reason }, 'request denied by authorization checks');
-        return reply.forbidden('Request denied by the authorization checks.');
-      }
+        done(app.httpErrors.forbidden('Request denied by the authorization checks.'));
+      };
+      const decision = authnz.check({ method: request.method, path: pathOf(request.url), headers: request.headers }, request);
+      if (decision instanceof Promise) decision.then(settle, done);
+      else settle(decision);
     });
   },
   { name: 'omnibot-authnz', fastify: '5.x', dependencies: ['omnibot-config', '@fastify/sensible'] },
