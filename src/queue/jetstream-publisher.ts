@@ -1,4 +1,4 @@
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type NatsError, type Subscription } from 'nats';
+import { createInbox, ErrorCode, type Msg, type MsgHdrs, type NatsConnection, type NatsError, type Subscription } from 'nats';
 
 /** What JetStream answers when it has stored a message. */
 export interface StoredAck {
@@ -9,7 +9,12 @@ export interface StoredAck {
 }
 
 export class JetStreamPublishError extends Error {
-  override readonly name = 'JetStreamPublishError';
+  override readonly name: string = 'JetStreamPublishError';
+}
+
+/** Larger than the NATS server takes (its `max_payload`): publishing it again cannot help. */
+export class MessageTooLargeError extends JetStreamPublishError {
+  override readonly name = 'MessageTooLargeError';
 }
 
 interface Pending {
@@ -93,7 +98,11 @@ export class JetStreamPublisher {
       try {
         this.#nc.publish(message.subject, message.data, { reply: this.#inbox + message.id, headers: message.headers });
       } catch (error) {
-        this.#settle(message.id)?.reject(new JetStreamPublishError(`could not publish: ${(error as Error).message}`, { cause: error }));
+        const tooLarge = (error as NatsError).code === ErrorCode.MaxPayloadExceeded;
+        const reason = tooLarge
+          ? new MessageTooLargeError(`the message (${message.data.length} bytes) is larger than the NATS server takes (${this.#nc.info?.max_payload ?? '?'} bytes)`)
+          : new JetStreamPublishError(`could not publish: ${(error as Error).message}`, { cause: error });
+        this.#settle(message.id)?.reject(reason);
       }
     }
   }

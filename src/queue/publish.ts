@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MsgHdrsImpl } from 'nats';
 import { ENVELOPE_VERSION, HEADERS, type WebhookType } from './envelope.js';
-import type { JetStreamPublisher, StoredAck } from './jetstream-publisher.js';
+import { MessageTooLargeError, type JetStreamPublisher, type StoredAck } from './jetstream-publisher.js';
 import { webhookSubject } from './subjects.js';
 
 const EVENT_PREFIX = Buffer.from('{"event":');
@@ -49,7 +49,8 @@ export type PublishResult = StoredAck;
 
 /**
  * Stores a webhook in stream OMNIBOT and resolves only on JetStream's ack, so
- * a 200 to Slack always means the message is stored.
+ * a 200 to Slack always means the message is stored. Rejects with
+ * QueueUnavailableError when it may work later, MessageTooLargeError when it never will.
  */
 export async function publishWebhook(publisher: JetStreamPublisher, webhook: Webhook): Promise<PublishResult> {
   // fromRecord takes the values as they are; nats.js's set() would re-check and re-case every
@@ -68,6 +69,7 @@ export async function publishWebhook(publisher: JetStreamPublisher, webhook: Web
   try {
     return await publisher.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, h);
   } catch (error) {
+    if (error instanceof MessageTooLargeError) throw error;
     throw new QueueUnavailableError(`JetStream did not acknowledge the webhook: ${(error as Error).message}`, { cause: error });
   }
 }

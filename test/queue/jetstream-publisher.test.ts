@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
-import { JetStreamPublishError, JetStreamPublisher } from '../../src/queue/jetstream-publisher.js';
+import { JetStreamPublishError, JetStreamPublisher, MessageTooLargeError } from '../../src/queue/jetstream-publisher.js';
 import { ensureWebhookStream } from '../../src/queue/stream.js';
 import { startTestNats, type TestNats } from '../helpers/nats.js';
 import { streamReader } from '../helpers/stream.js';
@@ -82,6 +82,16 @@ t.test("JetStream's refusal is the rejection's reason", async (t) => {
   const error = await rejection(publisher.publish(SUBJECT, body(1), idHeaders('y', { 'Nats-Expected-Stream': 'ANOTHER' })));
   t.type(error, JetStreamPublishError);
   t.match(error.message, /JetStream refused the message: .*stream.*\(400\)/i);
+});
+
+t.test('a message larger than the server takes fails at once as too large, and the next one is stored', async (t) => {
+  const { nc, publisher } = await setup(t, 10_000);
+  const maxPayload = nc.info?.max_payload ?? 0;
+  t.ok(maxPayload > 0, `the server says what it takes (${maxPayload} bytes)`);
+  const error = await rejection(publisher.publish(SUBJECT, Buffer.alloc(maxPayload + 1, 'a'), idHeaders('big')));
+  t.type(error, MessageTooLargeError);
+  t.match(error.message, new RegExp(`larger than the NATS server takes \\(${maxPayload} bytes\\)`));
+  t.equal((await publisher.publish(SUBJECT, body(1), idHeaders('small'))).stream, 'OMNIBOT');
 });
 
 t.test('no ack within the timeout rejects; after NATS is back, publishing works again', async (t) => {

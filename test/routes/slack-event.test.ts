@@ -155,6 +155,19 @@ t.test('bad input: clear JSON errors', async (t) => {
   t.match(huge.json(), { error: String });
 });
 
+t.test('an event within the body limit but larger than NATS takes: 413, not a 503 Slack would retry in vain', async (t) => {
+  const base = eventCallback();
+  const room = 1024 * 1024 - JSON.stringify({ ...base, padding: '' }).length - 10;
+  const request = slackJson({ ...base, padding: 'a'.repeat(room) });
+  t.ok(request.payload.length < 1024 * 1024, 'under the 1 MiB body limit');
+  const before = (await stream.messages()).length;
+  const response = await post(request);
+  t.equal(response.statusCode, 413);
+  t.match(response.json(), { error: /too large to store/ });
+  t.equal(response.headers['x-slack-no-retry'], '1');
+  t.equal((await stream.messages()).length, before, 'nothing stored');
+});
+
 t.test('delivery latency and retries are recorded', async (t) => {
   const old = eventCallback();
   const sentAt = Date.now() / 1000 - 30;

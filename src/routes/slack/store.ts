@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Bot } from '../../config/registry.js';
 import type { WebhookType } from '../../queue/envelope.js';
+import { MessageTooLargeError } from '../../queue/jetstream-publisher.js';
 import { QueueUnavailableError, stableMessageId, type PublishResult } from '../../queue/publish.js';
 import { slackRetry } from './verify.js';
 
@@ -16,7 +17,7 @@ export interface WebhookToStore {
 /**
  * Stores a webhook in stream OMNIBOT for the bot that received it, with
  * Slack's retry headers. Undefined (logged) when JetStream did not ack: the
- * caller answers 503, so Slack sends it again.
+ * caller answers 503, so Slack sends it again. Larger than NATS takes: a 413.
  */
 export async function storeWebhook(app: FastifyInstance, request: FastifyRequest, bot: Bot, webhook: WebhookToStore): Promise<PublishResult | undefined> {
   try {
@@ -30,6 +31,11 @@ export async function storeWebhook(app: FastifyInstance, request: FastifyRequest
       ...slackRetry(request),
     });
   } catch (error) {
+    if (error instanceof MessageTooLargeError) {
+      // A 413 carries X-Slack-No-Retry: Slack's retries would be just as large.
+      request.log.warn({ ...bot.logContext, err: error, type: webhook.type }, 'webhook too large to store');
+      throw app.httpErrors.payloadTooLarge('The webhook is too large to store.');
+    }
     if (!(error instanceof QueueUnavailableError)) throw error;
     request.log.error({ ...bot.logContext, err: error, type: webhook.type }, 'could not queue the webhook');
     return undefined;
