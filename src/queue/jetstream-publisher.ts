@@ -1,4 +1,4 @@
-import { createInbox, ErrorCode, type Msg, type MsgHdrs, type NatsConnection, type NatsError, type Subscription } from 'nats';
+import { createInbox, ErrorCode, Events, type Msg, type MsgHdrs, type NatsConnection, type NatsError, type Subscription } from 'nats';
 
 /** What JetStream answers when it has stored a message. */
 export interface StoredAck {
@@ -42,6 +42,10 @@ interface Outgoing {
  *   that arrives costs no Error (nats.js builds one, stack and all, to cancel
  *   every request that succeeded).
  *
+ * - While the connection is down, publishing fails at once instead of queueing
+ *   in nats.js's reconnect buffer until the timeout, and what was waiting for
+ *   an ack fails when the connection drops: that ack can no longer arrive.
+ *
  * All publishes share one timeout, so the pending map's insertion order is
  * also deadline order and only its head needs a timer.
  */
@@ -56,6 +60,7 @@ export class JetStreamPublisher {
   #timer: NodeJS.Timeout | undefined;
   #nextId = 0;
   #closed = false;
+  #disconnected = false;
 
   constructor(nc: NatsConnection, timeoutMs: number) {
     this.#nc = nc;
@@ -63,11 +68,14 @@ export class JetStreamPublisher {
     this.#inbox = `${createInbox()}.`;
     this.#subscription = nc.subscribe(`${this.#inbox}*`, { callback: (error, msg) => this.#onReply(error, msg) });
     void this.#subscription.closed.then(() => this.close());
+    // Without status events, publishing still works; it just fails by timeout instead of at once.
+    this.#followConnection().catch(() => {});
   }
 
   /** Resolves once JetStream has stored the message; rejects with a JetStreamPublishError otherwise. */
   publish(subject: string, data: Uint8Array, headers: MsgHdrs): Promise<StoredAck> {
     if (this.#closed) return Promise.reject(new JetStreamPublishError('the NATS connection is closed'));
+    if (this.#disconnected) return Promise.reject(new JetStreamPublishError('NATS is disconnected (reconnecting)'));
     return new Promise<StoredAck>((resolve, reject) => {
       const id = (this.#nextId++).toString(36);
       this.#pending.set(id, { resolve, reject, deadline: Date.now() + this.#timeoutMs });
@@ -87,6 +95,19 @@ export class JetStreamPublisher {
     clearTimeout(this.#timer);
     if (!this.#subscription.isClosed()) this.#subscription.unsubscribe();
     this.#failAll('the NATS connection closed before JetStream acknowledged the message');
+  }
+
+  async #followConnection(): Promise<void> {
+    // Ends when the connection closes, or at the first event after close().
+    for await (const status of this.#nc.status()) {
+      if (this.#closed) break;
+      if (status.type === Events.Disconnect) {
+        this.#disconnected = true;
+        this.#failAll('the NATS connection dropped before JetStream acknowledged the message');
+      } else if (status.type === Events.Reconnect) {
+        this.#disconnected = false;
+      }
+    }
   }
 
   #flush(): void {

@@ -94,31 +94,34 @@ t.test('a message larger than the server takes fails at once as too large, and t
   t.equal((await publisher.publish(SUBJECT, body(1), idHeaders('small'))).stream, 'OMNIBOT');
 });
 
-t.test('no ack within the timeout rejects; after NATS is back, publishing works again', async (t) => {
-  const { nats, publisher } = await setup(t, 400);
-  await nats.stop();
+/** A subject with a plain subscriber that never answers: a publish there waits for an ack that never comes. */
+const SILENT = 'silent.subject';
+function silence(t: Test, nc: NatsConnection): void {
+  const subscription = nc.subscribe(SILENT);
+  t.teardown(() => subscription.unsubscribe());
+}
+
+t.test('no ack within the timeout rejects at the deadline', async (t) => {
+  const { nc, publisher } = await setup(t, 400);
+  silence(t, nc);
+  await nc.flush();
   const started = Date.now();
-  const lost = await Promise.all([1, 2, 3].map((n) => rejection(publisher.publish(SUBJECT, body(n), idHeaders(`lost${n}`)))));
+  const lost = await Promise.all([1, 2, 3].map((n) => rejection(publisher.publish(SILENT, body(n), idHeaders(`lost${n}`)))));
   const elapsed = Date.now() - started;
   for (const error of lost) t.match(error.message, /no ack from JetStream within 400 ms/);
-  t.ok(elapsed >= 350 && elapsed < 3_000, `rejected at the deadline (${elapsed} ms)`);
-
-  await nats.start();
-  let ack;
-  for (let attempt = 0; attempt < 50 && !ack; attempt += 1) {
-    ack = await publisher.publish(SUBJECT, body(9), idHeaders('after')).catch(() => undefined);
-  }
-  t.equal(ack?.stream, 'OMNIBOT', 'stored once NATS is reachable again');
+  t.ok(elapsed >= 395 && elapsed < 3_000, `rejected at the deadline (${elapsed} ms)`);
+  t.equal((await publisher.publish(SUBJECT, body(4), idHeaders('next'))).stream, 'OMNIBOT', 'and the next publish is stored');
 });
 
 t.test('a later deadline is not cut short by an earlier one', async (t) => {
-  const { nats, publisher } = await setup(t, 600);
-  await nats.stop();
-  const first = rejection(publisher.publish(SUBJECT, body(1), idHeaders('early')));
+  const { nc, publisher } = await setup(t, 600);
+  silence(t, nc);
+  await nc.flush();
+  const first = rejection(publisher.publish(SILENT, body(1), idHeaders('early')));
   await new Promise((resolve) => setTimeout(resolve, 300));
   const secondPublishedAt = Date.now();
   let secondAt: number | undefined;
-  const second = rejection(publisher.publish(SUBJECT, body(2), idHeaders('late'))).then((error) => {
+  const second = rejection(publisher.publish(SILENT, body(2), idHeaders('late'))).then((error) => {
     secondAt = Date.now();
     return error;
   });
@@ -128,10 +131,36 @@ t.test('a later deadline is not cut short by an earlier one', async (t) => {
   t.ok(secondAt! - secondPublishedAt >= 595, `and it expires at its own deadline (${secondAt! - secondPublishedAt} ms)`);
 });
 
-t.test('close() fails what is waiting and everything after', async (t) => {
-  const { nats, publisher } = await setup(t, 5_000);
+t.test('NATS down: what waits fails when the connection drops, new publishes fail at once; back up: stored again', async (t) => {
+  const { nats, nc, publisher } = await setup(t, 30_000);
+  silence(t, nc);
+  await nc.flush();
+  const waiting = rejection(publisher.publish(SILENT, body(1), idHeaders('w')));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const stoppedAt = Date.now();
   await nats.stop();
-  const waiting = rejection(publisher.publish(SUBJECT, body(1), idHeaders('w')));
+  t.match((await waiting).message, /connection dropped before JetStream acknowledged/);
+  t.ok(Date.now() - stoppedAt < 10_000, 'long before the 30 s timeout');
+
+  const started = Date.now();
+  const refused = await rejection(publisher.publish(SUBJECT, body(2), idHeaders('refused')));
+  t.match(refused.message, /disconnected/);
+  t.ok(Date.now() - started < 1_000, 'at once, not after the timeout');
+
+  await nats.start();
+  let ack;
+  for (let attempt = 0; attempt < 100 && !ack; attempt += 1) {
+    ack = await publisher.publish(SUBJECT, body(3), idHeaders('after')).catch(() => undefined);
+    if (!ack) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  t.equal(ack?.stream, 'OMNIBOT', 'stored once NATS is reachable again, with no new publisher');
+});
+
+t.test('close() fails what is waiting and everything after', async (t) => {
+  const { nc, publisher } = await setup(t, 5_000);
+  silence(t, nc);
+  await nc.flush();
+  const waiting = rejection(publisher.publish(SILENT, body(1), idHeaders('w')));
   await new Promise((resolve) => setTimeout(resolve, 50));
   publisher.close();
   t.match((await waiting).message, /closed before JetStream acknowledged/);
@@ -139,9 +168,10 @@ t.test('close() fails what is waiting and everything after', async (t) => {
 });
 
 t.test('a connection that closes fails what is waiting', async (t) => {
-  const { nats, nc, publisher } = await setup(t, 5_000);
-  await nats.stop();
-  const waiting = rejection(publisher.publish(SUBJECT, body(1), idHeaders('w')));
+  const { nc, publisher } = await setup(t, 5_000);
+  silence(t, nc);
+  await nc.flush();
+  const waiting = rejection(publisher.publish(SILENT, body(1), idHeaders('w')));
   await new Promise((resolve) => setTimeout(resolve, 50));
   await nc.close();
   t.type(await waiting, JetStreamPublishError);
