@@ -300,7 +300,7 @@ function startChild(target, env) {
 /**
  * One autocannon run over the warm-up and the measured time together, on the same connections:
  * a second run would open 50 new connections at once, and that cold burst, not the server's steady
- * state, would set the measured tail. Responses completed before `measuring()` turns true only warm up.
+ * state, would set the measured tail. Responses completed before `startMeasuring()` only warm up.
  */
 function startLoad(autocannon, port, seconds, requests) {
   const run = autocannon({
