@@ -144,7 +144,7 @@ export class JetStreamPublisher {
     }
     let answer: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { code?: number; description?: string } };
     try {
-      answer = JSON.parse(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength).toString('utf8'));
+      answer = msg.json();
     } catch {
       waiting.reject(new JetStreamPublishError('JetStream answered with something other than JSON'));
       return;
