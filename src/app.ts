@@ -23,6 +23,7 @@ import action from './routes/api/action.js';
 import sendIm from './routes/api/send-im.js';
 import slackRoutes from './routes/slack/index.js';
 import workerPlugin from './plugins/worker.js';
+import tracePlugin from './plugins/trace.js';
 
 export interface Roles {
   /** The HTTP API and Slack's webhooks. */
@@ -73,6 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(slackPlugin);
   await app.register(directoryPlugin);
   await app.register(queuePlugin);
+  await app.register(tracePlugin);
   if (roles.worker) await app.register(workerPlugin);
   if (!roles.http) return app;
 

@@ -20,6 +20,7 @@ const USAGE = `usage: omnibot <${ROLES.join('|')}>
   worker   consumes the queue and runs handlers
   watcher  keeps the directory fresh (not there yet)
   all      every role in one process
+  dev      every role, with an emulated Slack and its web page (CONFIG_FILE optional)
 
 Configuration: CONFIG_FILE (omnibot's YAML), credentials as CREDENTIALS_SLACK_*_<APP_ID>,
 PORT, HOST, LOG_LEVEL, NATS_URL (unset: an embedded nats-server), SLACK_API_URL, DATA_DIR.`;
@@ -43,6 +44,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (role === '--help' || role === '-h' || role === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (role === 'dev' && argv.length === 1) {
+    // Loaded only here: the production roles never load the emulator.
+    const { runDev } = await import('./dev/start.js');
+    return runDev((config) => startServer(config, ROLE_PARTS.all));
   }
   if (!isRole(role) || argv.length > 1) {
     process.stderr.write(`${USAGE}\n`);

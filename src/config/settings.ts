@@ -37,6 +37,8 @@ export interface Settings {
   readonly overload: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number };
   /** Outgoing pace: posts per second per channel. */
   readonly slackPostsPerChannelPerSecond: number;
+  /** OMNIBOT_TRACE: publish what becomes of each webhook on NATS subjects `omnibot_trace.>` (`omnibot dev` shows it). */
+  readonly trace: boolean;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -59,6 +61,13 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
     throw new ConfigError(`environment variable ${name}: expected a positive number, got "${raw}"`);
   }
   return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`environment variable ${name}: expected true or false, got "${env[name]}"`);
 }
 
 function url(env: Env, name: string, fallback: string | undefined, protocols: readonly string[]): string | undefined {
@@ -106,6 +115,7 @@ export function readSettings(env: Env): Settings {
       drainTimeoutMs: integer(env, 'WEBHOOK_WORKER_DRAIN_SECONDS', 25, 0, 3600) * 1000,
     }),
     slackPostsPerChannelPerSecond: positiveNumber(env, 'SLACK_POSTS_PER_CHANNEL_PER_SECOND', 1),
+    trace: flag(env, 'OMNIBOT_TRACE'),
     overload: Object.freeze({
       maxEventLoopDelayMs: integer(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 1, 600_000),
       maxHeapUsedBytes: integer(env, 'OVERLOAD_MAX_HEAP_USED_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),

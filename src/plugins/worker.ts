@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { HEADERS } from '../queue/envelope.js';
 import { PacedSlackClient } from '../slack/pacer.js';
 import { PoisonMessageError, WebhookWorker } from '../worker/consumer.js';
 import { processWebhook, UnroutableMessageError } from '../worker/processor.js';
@@ -26,10 +27,15 @@ export default fp(
     app.addHook('onReady', async () => {
       app.worker = await WebhookWorker.start(
         app.nats,
-        async (type, payload) => {
+        async (type, payload, message) => {
+          const id = message.headers?.get(HEADERS.msgId);
+          const trace = id ? app.webhookTrace?.forMessage(id, message.seq, message.info.deliveryCount) : undefined;
+          trace?.received(type);
           try {
-            await processWebhook(deps, type, payload);
+            await processWebhook(deps, type, payload, trace);
+            trace?.done({ ok: true });
           } catch (error) {
+            trace?.done({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
             // A team or bot no longer configured: no retry will route it.
             if (error instanceof UnroutableMessageError) throw new PoisonMessageError(error.message);
             throw error;
@@ -45,5 +51,5 @@ export default fp(
       await slack.close();
     });
   },
-  { name: 'omnibot-worker', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack', 'omnibot-directory', 'omnibot-queue'] },
+  { name: 'omnibot-worker', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack', 'omnibot-directory', 'omnibot-queue', 'omnibot-trace'] },
 );

@@ -20,6 +20,7 @@ import { HttpCallbackError } from './callbacks/http.js';
 import { resolveCallback } from './callbacks/resolve.js';
 import { CallbackConfigError, type CallbackContext, type CallbackLogger } from './callbacks/types.js';
 import { ResponseUrlError } from './response-url.js';
+import { matchedHandler, type WebhookTrace } from './trace.js';
 
 type Json = Record<string, unknown>;
 
@@ -33,6 +34,8 @@ export interface DispatchContext {
   readonly logFields: Json;
   readonly callbackContext: CallbackContext;
   readonly postToResponseUrl: (url: string, body: Json) => Promise<void>;
+  /** Told what each callback answered, when someone watches (`omnibot dev`). */
+  readonly trace?: WebhookTrace;
 }
 
 /** Where a chat.postMessage without a channel (or thread) goes: omnibot's _handle_post_message. */
@@ -81,10 +84,18 @@ function readAnswer(context: DispatchContext, module: string, answer: unknown): 
 export async function runCallback(context: DispatchContext, spec: CallbackSpec, payload: Json): Promise<CallbackAnswer | undefined> {
   const fields = { ...context.logFields, module: spec.module };
   let answer: unknown;
+  const started = performance.now();
   try {
     const callback = await resolveCallback(spec.module, context.baseDir);
     answer = await callback(structuredClone(payload), structuredClone(spec.kwargs ?? {}), context.callbackContext);
+    context.trace?.callback({ module: spec.module, matched: matchedHandler(payload), ms: performance.now() - started, answer });
   } catch (error) {
+    context.trace?.callback({
+      module: spec.module,
+      matched: matchedHandler(payload),
+      ms: performance.now() - started,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
     if (error instanceof CallbackConfigError || (error instanceof HttpCallbackError && !error.retryable)) {
       context.logger.error({ ...fields, err: error }, 'callback failed; a retry would fail the same way, so it is skipped');
       return undefined;

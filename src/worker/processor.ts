@@ -32,6 +32,7 @@ import { ignoredMessage, ignoredReaction, messagePayload, reactionItem, reaction
 import { slashCommandPayload } from './payloads/slash-command.js';
 import { compilePythonRegex, PythonRegexError, type RegexMode } from '../python-regex.js';
 import { postToResponseUrl as defaultPostToResponseUrl } from './response-url.js';
+import { tracedLogger, tracedResponseUrl, tracedSlack, type WebhookTrace } from './trace.js';
 
 type Json = Record<string, unknown>;
 
@@ -103,24 +104,28 @@ function routeWebhook(deps: ProcessorDeps, type: ProcessorWebhookType, payload: 
   return bot;
 }
 
-function dispatchContext(deps: ProcessorDeps, bot: Bot, logFields: Json): DispatchContext {
+function dispatchContext(deps: ProcessorDeps, bot: Bot, logFields: Json, trace: WebhookTrace | undefined): DispatchContext {
   const post = deps.postToResponseUrl ?? ((url: string, body: Json) => defaultPostToResponseUrl(url, body));
+  // Watched (omnibot dev): the same calls, each also reported.
+  const slack = trace ? tracedSlack(deps.slack, trace) : deps.slack;
+  const logger = trace ? tracedLogger(deps.logger, trace) : deps.logger;
   return {
     bot,
     baseDir: deps.config.baseDir,
-    slack: deps.slack,
+    slack,
     parser: parserDirectoryFor(deps.directory, bot),
-    logger: deps.logger,
+    logger,
     logFields,
     callbackContext: {
       bot,
       config: deps.config,
       directory: deps.directory,
-      slack: deps.slack,
-      logger: deps.logger,
+      slack,
+      logger,
       ...(deps.httpCallbackOptions ? { httpCallbackOptions: deps.httpCallbackOptions } : {}),
     },
-    postToResponseUrl: post,
+    postToResponseUrl: trace ? tracedResponseUrl(post, trace) : post,
+    ...(trace ? { trace } : {}),
   };
 }
 
@@ -267,13 +272,13 @@ async function processReactionEvent(deps: ProcessorDeps, bot: Bot, event: Json, 
   if (!handled) ctx.logger.debug(ctx.logFields, 'no handler for the reaction');
 }
 
-async function processEvent(deps: ProcessorDeps, bot: Bot, payload: Json): Promise<void> {
+async function processEvent(deps: ProcessorDeps, bot: Bot, payload: Json, trace: WebhookTrace | undefined): Promise<void> {
   const event = object(payload.event);
   const eventType = event?.type;
   const logFields: Json = { ...bot.logContext, event_type: eventType, event_ts: event?.event_ts, event_id: payload.event_id };
-  const context = dispatchContext(deps, bot, logFields);
+  const context = dispatchContext(deps, bot, logFields, trace);
   if (!event) {
-    deps.logger.error(logFields, 'event callback without an event; not processed');
+    context.logger.error(logFields, 'event callback without an event; not processed');
     return;
   }
   if (eventType === 'message' || eventType === 'app_mention') return processMessageEvent(deps, bot, event, context);
@@ -281,10 +286,10 @@ async function processEvent(deps: ProcessorDeps, bot: Bot, payload: Json): Promi
   deps.logger.debug(logFields, 'Event is not a message or reaction type.');
 }
 
-async function processSlashCommand(deps: ProcessorDeps, bot: Bot, command: Json): Promise<void> {
+async function processSlashCommand(deps: ProcessorDeps, bot: Bot, command: Json, trace: WebhookTrace | undefined): Promise<void> {
   const name = command.command;
   const logFields: Json = { ...bot.logContext, command: name, trigger_id: command.trigger_id };
-  const context = dispatchContext(deps, bot, logFields);
+  const context = dispatchContext(deps, bot, logFields, trace);
   const handlers = bot.handlers.slashCommand.filter((handler) => handler.command === name);
   if (handlers.length === 0) {
     deps.logger.info(logFields, 'no handler for the slash command');
@@ -295,7 +300,7 @@ async function processSlashCommand(deps: ProcessorDeps, bot: Bot, command: Json)
     payload = await slashCommandPayload(bot, command, deps.directory);
   } catch (error) {
     if (!(error instanceof MalformedPayloadError)) throw error;
-    deps.logger.error({ ...logFields, err: error }, 'slash command not processed');
+    context.logger.error({ ...logFields, err: error }, 'slash command not processed');
     return;
   }
   for (const handler of handlers) {
@@ -310,7 +315,7 @@ async function processSlashCommand(deps: ProcessorDeps, bot: Bot, command: Json)
   }
 }
 
-async function processInteractiveComponent(deps: ProcessorDeps, bot: Bot, component: Json): Promise<void> {
+async function processInteractiveComponent(deps: ProcessorDeps, bot: Bot, component: Json, trace: WebhookTrace | undefined): Promise<void> {
   const logFields: Json = { ...bot.logContext, component_type: component.type };
   let callbackId: string | undefined;
   try {
@@ -328,7 +333,7 @@ async function processInteractiveComponent(deps: ProcessorDeps, bot: Bot, compon
   }
   const payload = await interactiveComponentPayload(bot, component, deps.directory);
   const channelId = text(object(component.channel)?.id);
-  const context = dispatchContext(deps, bot, channelId ? { ...fields, channel_id: channelId } : fields);
+  const context = dispatchContext(deps, bot, channelId ? { ...fields, channel_id: channelId } : fields, trace);
   // The component's channel; a thread only when the action names one (omnibot crashed looking for the component's ts).
   const postMessage: PostMessageDefaults = { channel: channelId, threadTs: undefined };
   for (const handler of handlers) {
@@ -347,17 +352,23 @@ async function processInteractiveComponent(deps: ProcessorDeps, bot: Bot, compon
 /**
  * Processes one webhook taken off the queue.
  *
+ * @param trace told what the handling does, when someone watches (`omnibot dev`).
  * @throws UnroutableMessageError when its team or bot is not configured;
  *   any other error means "a retry may work" (see the module comment).
  */
-export async function processWebhook(deps: ProcessorDeps, type: ProcessorWebhookType, payload: Record<string, unknown>): Promise<void> {
+export async function processWebhook(
+  deps: ProcessorDeps,
+  type: ProcessorWebhookType,
+  payload: Record<string, unknown>,
+  trace?: WebhookTrace,
+): Promise<void> {
   const bot = routeWebhook(deps, type, payload);
   switch (type) {
     case 'event':
-      return processEvent(deps, bot, payload);
+      return processEvent(deps, bot, payload, trace);
     case 'slash_command':
-      return processSlashCommand(deps, bot, payload);
+      return processSlashCommand(deps, bot, payload, trace);
     case 'interactive_component':
-      return processInteractiveComponent(deps, bot, payload);
+      return processInteractiveComponent(deps, bot, payload, trace);
   }
 }

@@ -20,16 +20,19 @@ export interface WebhookToStore {
  * caller answers 503, so Slack sends it again. Larger than NATS takes: a 413.
  */
 export async function storeWebhook(app: FastifyInstance, request: FastifyRequest, bot: Bot, webhook: WebhookToStore): Promise<PublishResult | undefined> {
+  const msgId = stableMessageId(webhook.slackId, request.rawBody ?? '');
   try {
-    return await app.queue.publish({
+    const stored = await app.queue.publish({
       type: webhook.type,
       teamName: bot.team.name,
       botName: bot.name,
       payload: webhook.payload,
       ...(webhook.payloadJson ? { payloadJson: webhook.payloadJson } : {}),
-      msgId: stableMessageId(webhook.slackId, request.rawBody ?? ''),
+      msgId,
       ...slackRetry(request),
     });
+    app.webhookTrace?.stored(msgId, webhook.type, stored);
+    return stored;
   } catch (error) {
     if (error instanceof MessageTooLargeError) {
       // A 413 carries X-Slack-No-Retry: Slack's retries would be just as large.
