@@ -37,6 +37,8 @@ export interface Settings {
   readonly overload: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number };
   /** Outgoing pace: posts per second per channel. */
   readonly slackPostsPerChannelPerSecond: number;
+  /** Directory refreshes: users.list / conversations.list / emoji.list calls per minute per bot (Slack's Tier 2: 20). */
+  readonly directoryListCallsPerMinute: number;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -106,6 +108,7 @@ export function readSettings(env: Env): Settings {
       drainTimeoutMs: integer(env, 'WEBHOOK_WORKER_DRAIN_SECONDS', 25, 0, 3600) * 1000,
     }),
     slackPostsPerChannelPerSecond: positiveNumber(env, 'SLACK_POSTS_PER_CHANNEL_PER_SECOND', 1),
+    directoryListCallsPerMinute: positiveNumber(env, 'DIRECTORY_LIST_CALLS_PER_MINUTE', 20),
     overload: Object.freeze({
       maxEventLoopDelayMs: integer(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 1, 600_000),
       maxHeapUsedBytes: integer(env, 'OVERLOAD_MAX_HEAP_USED_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),
