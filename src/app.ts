@@ -23,12 +23,15 @@ import action from './routes/api/action.js';
 import sendIm from './routes/api/send-im.js';
 import slackRoutes from './routes/slack/index.js';
 import workerPlugin from './plugins/worker.js';
+import watcherPlugin from './plugins/watcher.js';
 
 export interface Roles {
   /** The HTTP API and Slack's webhooks. */
   readonly http: boolean;
   /** The queue consumer that runs handlers. */
   readonly worker: boolean;
+  /** Keeps the directory fresh (one watcher process acts at a time). */
+  readonly watcher?: boolean;
 }
 
 export interface AppDeps {
@@ -74,6 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(directoryPlugin);
   await app.register(queuePlugin);
   if (roles.worker) await app.register(workerPlugin);
+  if (roles.watcher) await app.register(watcherPlugin);
   if (!roles.http) return app;
 
   await app.register(authnzPlugin);
