@@ -79,8 +79,12 @@ export class Directory {
   readonly #pageSize: number;
   /** When this process last asked KV for a refresh claim, so repeated misses don't ask again within the interval. */
   readonly #lastClaimAttempt = new Map<string, number>();
-  /** Counts changes seen; a read that overlapped one does not cache what it read (it may predate the change). */
-  #changes = 0;
+  /**
+   * Reads and Slack lookups in flight, by memory key: a change to the key
+   * while one is in flight marks it, and what it found is not cached (it may
+   * predate the change).
+   */
+  readonly #inFlight = new Map<string, Set<{ changed: boolean }>>();
 
   constructor(options: DirectoryOptions) {
     this.#store = options.store;
@@ -102,12 +106,11 @@ export class Directory {
 
   /** Drops this process's copy of an entry that changed (here, or in another process: see `DirectoryStore.watchChanges`). */
   forget(kind: DirectoryKind, key: string): void {
-    this.#changes += 1;
-    this.#memory.delete(`${kind}|${key}`);
+    this.#invalidate(`${kind}|${key}`);
     if (kind === 'ims') {
       // `<team>.<bot>.id.<ID>` or `<team>.<bot>.user.<ID>`: the bot's whole list is stale too.
       const [team, bot] = key.split('.');
-      if (team !== undefined && bot !== undefined) this.#memory.delete(`ims|${team}.${bot}.id.*`);
+      if (team !== undefined && bot !== undefined) this.#invalidate(`ims|${team}.${bot}.id.*`);
     }
   }
 
@@ -119,10 +122,10 @@ export class Directory {
     const known = await this.#read<SlackUser>('users', key);
     if (known !== undefined) return known;
     return this.#flights.run(`users.info ${key}`, async () => {
-      const response = await this.#slack.call('users.info', { user: userId }, botCallToken(bot));
+      const { value: response, changed } = await this.#watching(`users|${key}`, () => this.#slack.call('users.info', { user: userId }, botCallToken(bot)));
       const user = response.ok ? (response.user as SlackUser) : null;
       if (user) this.#keep('users', await this.#entries.put(USER_SHAPE, scopeOf(bot), user), user);
-      else this.#remember('users', key, response.error, bot);
+      else this.#remember('users', key, changed, response.error, bot);
       return user;
     });
   }
@@ -137,10 +140,11 @@ export class Directory {
     }
     if (userId === null) return null;
     return this.#flights.run(`users.lookupByEmail ${indexKey}`, async () => {
-      const response = await this.#slack.call('users.lookupByEmail', { email }, botCallToken(bot));
+      const lookup = () => this.#slack.call('users.lookupByEmail', { email }, botCallToken(bot));
+      const { value: response, changed } = await this.#watching(`users|${indexKey}`, lookup);
       const user = response.ok ? (response.user as SlackUser) : null;
       if (user) this.#keep('users', await this.#entries.put(USER_SHAPE, scopeOf(bot), user), user);
-      else this.#remember('users', indexKey, response.error, bot);
+      else this.#remember('users', indexKey, changed, response.error, bot);
       return user ? live(user) : null;
     });
   }
@@ -165,9 +169,9 @@ export class Directory {
     const known = await this.#read<SlackConversation>('channels', key);
     if (known !== undefined) return known;
     return this.#flights.run(`conversations.info ${key}`, async () => {
-      const channel = await this.#fetchConversation(bot, channelId);
+      const { value: channel, changed } = await this.#watching(`channels|${key}`, () => this.#fetchConversation(bot, channelId));
       if (channel) await this.#storeConversation(bot, channel);
-      else this.#remember('channels', key, undefined, bot);
+      else this.#remember('channels', key, changed, undefined, bot);
       return channel;
     });
   }
@@ -227,14 +231,15 @@ export class Directory {
     const listKey = keys.imsOf(bot.team.name, bot.name);
     const cached = this.#memory.get(`ims|${listKey}`);
     if (Array.isArray(cached)) return cached;
-    const changesBefore = this.#changes;
-    const found: SlackConversation[] = [];
-    await forEachConcurrently(await this.#store.keys('ims', listKey), this.#writeConcurrency, async (key) => {
-      const im = await this.#store.get<SlackConversation>('ims', key);
-      if (im) found.push(im);
+    const { value: found, changed } = await this.#watching(`ims|${listKey}`, async () => {
+      const ims: SlackConversation[] = [];
+      await forEachConcurrently(await this.#store.keys('ims', listKey), this.#writeConcurrency, async (key) => {
+        const im = await this.#store.get<SlackConversation>('ims', key);
+        if (im) ims.push(im);
+      });
+      return ims.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     });
-    found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    if (this.#changes === changesBefore) this.#memory.set(`ims|${listKey}`, found);
+    if (!changed) this.#memory.set(`ims|${listKey}`, found);
     return found;
   }
 
@@ -436,11 +441,29 @@ export class Directory {
     const memoryKey = `${kind}|${key}`;
     const cached = this.#memory.get(memoryKey);
     if (cached !== undefined) return cached as T | null;
-    const changesBefore = this.#changes;
-    const stored = await this.#store.get<T>(kind, key);
+    const { value: stored, changed } = await this.#watching(memoryKey, () => this.#store.get<T>(kind, key));
     if (stored === null) return undefined;
-    if (this.#changes === changesBefore) this.#memory.set(memoryKey, stored);
+    if (!changed) this.#memory.set(memoryKey, stored);
     return stored;
+  }
+
+  /** Runs `fetch` and says whether the memory key changed meanwhile (then what it found may be older than the change). */
+  async #watching<T>(memoryKey: string, fetch: () => Promise<T>): Promise<{ value: T; changed: boolean }> {
+    const mark = { changed: false };
+    let marks = this.#inFlight.get(memoryKey);
+    if (!marks) this.#inFlight.set(memoryKey, (marks = new Set()));
+    marks.add(mark);
+    try {
+      return { value: await fetch(), changed: mark.changed };
+    } finally {
+      marks.delete(mark);
+      if (marks.size === 0) this.#inFlight.delete(memoryKey);
+    }
+  }
+
+  #invalidate(memoryKey: string): void {
+    this.#memory.delete(memoryKey);
+    for (const mark of this.#inFlight.get(memoryKey) ?? []) mark.changed = true;
   }
 
   /** After a lookup stored an object: keep it in memory too, for the next lookup. */
@@ -448,9 +471,12 @@ export class Directory {
     this.#memory.set(`${kind}|${written.key}`, value);
   }
 
-  /** Keeps a miss in memory only (never in KV), so a user created a minute later is found on the next TTL. */
-  #remember(kind: DirectoryKind, key: string, slackError: string | undefined, bot: Bot): void {
-    this.#memory.set(`${kind}|${key}`, null);
+  /**
+   * Keeps a miss in memory only (never in KV), so a user created a minute
+   * later is found on the next TTL; not when the key changed while Slack was asked.
+   */
+  #remember(kind: DirectoryKind, key: string, changedMeanwhile: boolean, slackError: string | undefined, bot: Bot): void {
+    if (!changedMeanwhile) this.#memory.set(`${kind}|${key}`, null);
     if (slackError && !NOT_FOUND_ERRORS.has(slackError)) {
       this.#logger.warn({ ...bot.logContext, kind, error: slackError }, 'Slack refused a directory lookup');
     }

@@ -89,8 +89,9 @@ export class DirectoryEntries {
     const wanted = shape.indexes(scope, item);
     const before = stored ? shape.indexes(scope, stored.value) : [];
     await this.#dropIndexes(shape.kind, before.filter((index) => !wanted.includes(index)), target);
+    // The object changed (or is renewed): its indexes are written with it, without reading them first.
     await forEachConcurrently(wanted, wanted.length, async (index) => {
-      await this.#store.putIfChanged(shape.kind, index, target);
+      await this.#store.put(shape.kind, index, target);
       this.#onChange(shape.kind, index);
     });
     return { key, changed: outcome !== 'renewed' };
