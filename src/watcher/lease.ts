@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KV, NatsConnection } from 'nats';
 import { isWrongRevision } from '../directory/store.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../sleep.js';
 
 export const LEASE_BUCKET = 'omnibot_watcher';
 const LEASE_KEY = 'acting';

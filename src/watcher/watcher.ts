@@ -4,7 +4,7 @@ import { LIST_KINDS, type Directory, type ListKind } from '../directory/director
 import { applyQueuedEvent } from './apply-event.js';
 import { DirectoryEventConsumer, type EventConsumerOptions } from './events.js';
 import { Lease } from './lease.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../sleep.js';
 
 export interface WatcherLogger {
   debug(object: object, message: string): void;
@@ -69,9 +69,15 @@ export class Watcher {
     return this.#lease?.held ?? false;
   }
 
-  /** Stops acting (refreshes are aborted between pages; the event being applied finishes) and gives the claim up. */
+  /**
+   * Stops acting (refreshes are aborted between pages; the event being
+   * applied finishes), then gives the claim up, so that a successor never
+   * overlaps with this process.
+   */
   async stop(): Promise<void> {
+    await this.#transition(() => this.#stopActing());
     await this.#lease?.stop();
+    // Whatever the lease did meanwhile, this process acts no more.
     await this.#transition(() => this.#stopActing());
   }
 
@@ -84,9 +90,8 @@ export class Watcher {
 
   async #startActing(): Promise<void> {
     if (this.#acting) return;
-    const acting = new Acting(this.#options);
-    this.#acting = acting;
-    await acting.start();
+    this.#acting = new Acting(this.#options);
+    this.#acting.start();
   }
 
   async #stopActing(): Promise<void> {
@@ -107,27 +112,40 @@ class Acting {
     this.#options = options;
   }
 
-  async start(): Promise<void> {
+  /** Starts one loop per primary bot and list, and the event consumer; returns at once. */
+  start(): void {
     const options = this.#options;
     if (options.targets.length === 0) options.logger.warn({}, 'no primary_bot can refresh any team: the watcher applies events only');
     for (const bot of options.targets) {
       for (const kind of LIST_KINDS) this.#loops.push(this.#refreshLoop(bot, kind));
     }
-    this.#events = await DirectoryEventConsumer.start(
-      options.nc,
-      async (subject, data) => {
-        const applied = await applyQueuedEvent(options.directory, options.findBot, subject, data);
-        if (applied) options.logger.debug({ subject, event_type: applied.type, changed: applied.changed }, 'directory updated from an event');
-      },
-      options.logger,
-      options.events,
-    );
+    this.#loops.push(this.#consumeEvents());
   }
 
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#events?.stop();
     await Promise.all(this.#loops);
+    // Started while stopping: stopped now.
+    await this.#events?.stop();
+  }
+
+  /** Starts the event consumer, trying again while NATS can't create it. */
+  async #consumeEvents(): Promise<void> {
+    const { nc, directory, findBot, logger, events } = this.#options;
+    const signal = this.#abort.signal;
+    const handle = async (subject: string, data: Uint8Array): Promise<void> => {
+      const applied = await applyQueuedEvent(directory, findBot, subject, data);
+      if (applied) logger.debug({ subject, event_type: applied.type, changed: applied.changed }, 'directory updated from an event');
+    };
+    while (!signal.aborted && !this.#events) {
+      try {
+        this.#events = await DirectoryEventConsumer.start(nc, handle, logger, events);
+      } catch (error) {
+        logger.warn({ err: error }, 'could not start the directory event consumer; trying again');
+        await sleep(1_000, signal);
+      }
+    }
   }
 
   /** One list of one bot: refreshed whenever due, by whichever process acts. */

@@ -180,19 +180,26 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   };
 }
 
-function listPage(call: FakeSlackCall, itemsKey: string, items: readonly unknown[], pageSize: number): object {
-  let offset = 0;
+/** Where a call's opaque cursor points: 0 without one, undefined for a cursor this fake never gave. */
+export function cursorOffset(call: FakeSlackCall): number | undefined {
   const cursor = call.params['cursor'];
-  if (cursor) {
-    const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!match) return { ok: false, error: 'invalid_cursor' };
-    offset = Number(match[1]);
-  }
+  if (!cursor) return 0;
+  const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The cursor of the page after `end`, or '' when `end` is the end of the list. */
+export function nextCursor(end: number, length: number): string {
+  return end < length ? Buffer.from(`offset:${end}`).toString('base64url') : '';
+}
+
+function listPage(call: FakeSlackCall, itemsKey: string, items: readonly unknown[], pageSize: number): object {
+  const offset = cursorOffset(call);
+  if (offset === undefined) return { ok: false, error: 'invalid_cursor' };
   const limit = Number(call.params['limit']);
   const size = Number.isInteger(limit) && limit > 0 ? Math.min(limit, pageSize) : pageSize;
   const end = offset + size;
-  const next = end < items.length ? Buffer.from(`offset:${end}`).toString('base64url') : '';
-  return { ok: true, [itemsKey]: items.slice(offset, end), response_metadata: { next_cursor: next } };
+  return { ok: true, [itemsKey]: items.slice(offset, end), response_metadata: { next_cursor: nextCursor(end, items.length) } };
 }
 
 function parseCall(req: IncomingMessage, rawBody: string): FakeSlackCall {

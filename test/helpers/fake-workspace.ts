@@ -1,4 +1,4 @@
-import type { FakeSlack, FakeSlackCall } from './fake-slack.js';
+import { cursorOffset, nextCursor, type FakeSlack, type FakeSlackCall } from './fake-slack.js';
 
 type Json = Record<string, unknown>;
 
@@ -48,16 +48,10 @@ export function serveWorkspace(fake: FakeSlack, options: FakeWorkspaceOptions = 
     const raw = call.params['limit'];
     const limit = raw === undefined ? defaultLimit : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return { ok: false, error: 'invalid_limit' };
-    let offset = 0;
-    const cursor = call.params['cursor'];
-    if (cursor) {
-      const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-      if (!match) return { ok: false, error: 'invalid_cursor' };
-      offset = Number(match[1]);
-    }
+    const offset = cursorOffset(call);
+    if (offset === undefined) return { ok: false, error: 'invalid_cursor' };
     const end = offset + limit;
-    const next = end < items.length ? Buffer.from(`offset:${end}`).toString('base64url') : '';
-    return { ok: true, [itemsKey]: items.slice(offset, end).filter(keep), response_metadata: { next_cursor: next } };
+    return { ok: true, [itemsKey]: items.slice(offset, end).filter(keep), response_metadata: { next_cursor: nextCursor(end, items.length) } };
   };
 
   fake.on('users.list', async (call) => {

@@ -10,6 +10,7 @@ import { startTestNats } from '../helpers/nats.js';
 import { slackJson } from '../helpers/slack-requests.js';
 import { FIXTURE_CONFIG, writeTempConfig } from '../helpers/temp-config.js';
 import { eventually } from '../helpers/wait.js';
+import { eventCallback } from '../worker/helpers.js';
 
 // The watcher role end to end: the built CLI, a real nats-server, and a fake Slack whose workspace
 // changes while omnibot-ts runs.
@@ -27,22 +28,9 @@ async function configWith(t: Parameters<typeof writeTempConfig>[0], periodSecond
   return writeTempConfig(t, `${fixture}\nlist_provider_update_frequency: ${periodSeconds}\n${extra}`);
 }
 
-let eventNumber = 0;
 /** Slack's event callback for echobot, signed with its signing secret. */
 function slackEvent(event: Record<string, unknown>) {
-  eventNumber += 1;
-  return slackJson(
-    {
-      token: 'verify-echobot',
-      team_id: 'T12345678',
-      api_app_id: 'A12345678',
-      type: 'event_callback',
-      event_id: `EvWatch${eventNumber}`,
-      event_time: Math.floor(Date.now() / 1000),
-      event: { event_ts: `${Math.floor(Date.now() / 1000)}.000100`, ...event },
-    },
-    'signing-secret-echobot',
-  );
+  return slackJson(eventCallback(event), 'signing-secret-echobot');
 }
 
 t.test('omnibot all: the directory is filled by the watcher, then kept by Slack\'s events at once', async (t) => {
