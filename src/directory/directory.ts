@@ -1,14 +1,13 @@
 import type { Bot } from '../config/registry.js';
-import { SlackApiError } from '../slack/errors.js';
-import { slackPages, type SlackPageCaller } from '../slack/pages.js';
+import type { SlackPageCaller } from '../slack/pages.js';
 import type { SlackWebClient } from '../slack/web-api.js';
 import { botCallToken } from '../slack/tokens.js';
 import { forEachConcurrently } from './concurrently.js';
-import { customEmoji } from './emoji.js';
 import { CHANNEL_SHAPE, DirectoryEntries, EMOJI_SHAPE, IM_SHAPE, USER_SHAPE, type EmojiEntry, type EntryScope } from './entries.js';
 import { directoryKeys as keys } from './keys.js';
 import { LruCache } from './lru.js';
-import { refreshList, type ListRefreshOutcome } from './refresh.js';
+import { loadList, type ListKind } from './lists.js';
+import type { ListRefreshOutcome } from './refresh.js';
 import { SingleFlight } from './single-flight.js';
 import type { DirectoryKind, DirectoryStore } from './store.js';
 import { userDisplayName, type SlackConversation, type SlackUser } from './types.js';
@@ -37,9 +36,7 @@ export interface DirectoryOptions {
   readonly listPageSize?: number;
 }
 
-/** The lists the watcher keeps fresh. */
-export type ListKind = DirectoryKind;
-export const LIST_KINDS: readonly ListKind[] = ['users', 'channels', 'ims', 'emoji'];
+export { LIST_KINDS, type ListKind } from './lists.js';
 
 export interface RefreshOptions {
   /** Claim the refresh even within the interval. */
@@ -56,7 +53,6 @@ export type RefreshRun =
 
 type Cached = SlackUser | SlackConversation | SlackConversation[] | EmojiEntry | string | null;
 
-const CHANNEL_TYPES = 'public_channel,private_channel';
 const SLACK_MAX_PAGE = 1000;
 
 /**
@@ -119,33 +115,36 @@ export class Directory {
   /** A user by id, deleted ones included (Slack's users.info returns them too, and old messages mention them). */
   async userById(bot: Bot, userId: string): Promise<SlackUser | null> {
     const key = keys.userById(bot.team.name, userId);
-    const known = await this.#read<SlackUser>('users', key);
-    if (known !== undefined) return known;
-    return this.#flights.run(`users.info ${key}`, async () => {
-      const { value: response, changed } = await this.#watching(`users|${key}`, () => this.#slack.call('users.info', { user: userId }, botCallToken(bot)));
-      const user = response.ok ? (response.user as SlackUser) : null;
-      if (user) this.#keep('users', await this.#entries.put(USER_SHAPE, scopeOf(bot), user), user);
-      else this.#remember('users', key, changed, response.error, bot);
-      return user;
+    return this.#watching(`users|${key}`, async (mark) => {
+      const known = await this.#read<SlackUser>('users', key);
+      if (known !== undefined) return known;
+      return this.#flights.run(`users.info ${key}`, async () => {
+        const response = await this.#slack.call('users.info', { user: userId }, botCallToken(bot));
+        const user = response.ok ? (response.user as SlackUser) : null;
+        if (user) this.#keep('users', await this.#entries.put(USER_SHAPE, scopeOf(bot), user), user);
+        else this.#remember('users', key, mark.changed, response.error, bot);
+        return user;
+      });
     });
   }
 
   /** A live user by email (case-insensitive); deleted users are not returned. */
   async userByEmail(bot: Bot, email: string): Promise<SlackUser | null> {
     const indexKey = keys.userIdByEmail(bot.team.name, email);
-    const userId = await this.#read<string>('users', indexKey);
-    if (userId) {
-      const user = await this.#read<SlackUser>('users', keys.userById(bot.team.name, userId));
-      if (user && user.profile?.email?.toLowerCase() === email.toLowerCase()) return live(user);
-    }
-    if (userId === null) return null;
-    return this.#flights.run(`users.lookupByEmail ${indexKey}`, async () => {
-      const lookup = () => this.#slack.call('users.lookupByEmail', { email }, botCallToken(bot));
-      const { value: response, changed } = await this.#watching(`users|${indexKey}`, lookup);
-      const user = response.ok ? (response.user as SlackUser) : null;
-      if (user) this.#keep('users', await this.#entries.put(USER_SHAPE, scopeOf(bot), user), user);
-      else this.#remember('users', indexKey, changed, response.error, bot);
-      return user ? live(user) : null;
+    return this.#watching(`users|${indexKey}`, async (mark) => {
+      const userId = await this.#read<string>('users', indexKey);
+      if (userId) {
+        const user = await this.#read<SlackUser>('users', keys.userById(bot.team.name, userId));
+        if (user && user.profile?.email?.toLowerCase() === email.toLowerCase()) return live(user);
+      }
+      if (userId === null) return null;
+      return this.#flights.run(`users.lookupByEmail ${indexKey}`, async () => {
+        const response = await this.#slack.call('users.lookupByEmail', { email }, botCallToken(bot));
+        const user = response.ok ? (response.user as SlackUser) : null;
+        if (user) this.#keep('users', await this.#entries.put(USER_SHAPE, scopeOf(bot), user), user);
+        else this.#remember('users', indexKey, mark.changed, response.error, bot);
+        return user ? live(user) : null;
+      });
     });
   }
 
@@ -166,13 +165,15 @@ export class Directory {
 
   async channelById(bot: Bot, channelId: string): Promise<SlackConversation | null> {
     const key = keys.channelById(bot.team.name, channelId);
-    const known = await this.#read<SlackConversation>('channels', key);
-    if (known !== undefined) return known;
-    return this.#flights.run(`conversations.info ${key}`, async () => {
-      const { value: channel, changed } = await this.#watching(`channels|${key}`, () => this.#fetchConversation(bot, channelId));
-      if (channel) await this.#storeConversation(bot, channel);
-      else this.#remember('channels', key, changed, undefined, bot);
-      return channel;
+    return this.#watching(`channels|${key}`, async (mark) => {
+      const known = await this.#read<SlackConversation>('channels', key);
+      if (known !== undefined) return known;
+      return this.#flights.run(`conversations.info ${key}`, async () => {
+        const channel = await this.#fetchConversation(bot, channelId);
+        if (channel) await this.#storeConversation(bot, channel);
+        else this.#remember('channels', key, mark.changed, undefined, bot);
+        return channel;
+      });
     });
   }
 
@@ -231,16 +232,16 @@ export class Directory {
     const listKey = keys.imsOf(bot.team.name, bot.name);
     const cached = this.#memory.get(`ims|${listKey}`);
     if (Array.isArray(cached)) return cached;
-    const { value: found, changed } = await this.#watching(`ims|${listKey}`, async () => {
-      const ims: SlackConversation[] = [];
+    return this.#watching(`ims|${listKey}`, async (mark) => {
+      const found: SlackConversation[] = [];
       await forEachConcurrently(await this.#store.keys('ims', listKey), this.#writeConcurrency, async (key) => {
         const im = await this.#store.get<SlackConversation>('ims', key);
-        if (im) ims.push(im);
+        if (im) found.push(im);
       });
-      return ims.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      if (!mark.changed) this.#memory.set(`ims|${listKey}`, found);
+      return found;
     });
-    if (!changed) this.#memory.set(`ims|${listKey}`, found);
-    return found;
   }
 
   // ---- custom emoji (a team's, as emoji.list gives them, aliases resolved)
@@ -358,7 +359,15 @@ export class Directory {
       const beats = setInterval(() => void claim.beat().catch(() => undefined), beatEveryMs);
       let outcome: ListRefreshOutcome;
       try {
-        outcome = await this.#load(kind, bot, options);
+        outcome = await loadList(kind, bot, {
+          entries: this.#entries,
+          store: this.#store,
+          lists: this.#lists,
+          pageSize: this.#pageSize,
+          writeConcurrency: this.#writeConcurrency,
+          sweep: options.sweep ?? false,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
       } finally {
         clearInterval(beats);
         // Finished, stored or not: waiters re-read what is there instead of waiting out their time limit.
@@ -371,61 +380,6 @@ export class Directory {
       );
       return { ran: true, outcome, ms };
     });
-  }
-
-  #load(kind: ListKind, bot: Bot, options: RefreshOptions): Promise<ListRefreshOutcome> {
-    const scope = scopeOf(bot);
-    const team = bot.team.name;
-    const token = botCallToken(bot);
-    const sweep = options.sweep ?? false;
-    const common = { scope, writeConcurrency: this.#writeConcurrency };
-    const pages = <T>(method: string, params: Record<string, unknown>, itemsKey: string): AsyncIterable<T[]> =>
-      slackPages<T>(this.#lists, method, { ...params, team_id: bot.team.id }, token, itemsKey, {
-        limit: this.#pageSize,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-    switch (kind) {
-      case 'users':
-        return refreshList(this.#entries, this.#store, {
-          ...common,
-          shape: USER_SHAPE,
-          pages: pages<SlackUser>('users.list', {}, 'members'),
-          ...(sweep ? { sweep: { filter: keys.objectsOf(team) } } : {}),
-        });
-      case 'channels':
-        return refreshList(this.#entries, this.#store, {
-          ...common,
-          shape: CHANNEL_SHAPE,
-          pages: pages<SlackConversation>('conversations.list', { types: CHANNEL_TYPES, exclude_archived: true }, 'channels'),
-          // The bot is shown every public channel, but only the private ones it is in: a private one it
-          // no longer sees may still be there for another bot (events remove those).
-          ...(sweep ? { sweep: { filter: keys.objectsOf(team), gone: (channel: SlackConversation) => !isPrivate(channel) } } : {}),
-        });
-      case 'ims':
-        return refreshList(this.#entries, this.#store, {
-          ...common,
-          shape: IM_SHAPE,
-          pages: pages<SlackConversation>('conversations.list', { types: 'im' }, 'channels'),
-          ...(sweep ? { sweep: { filter: keys.imsOf(team, bot.name) } } : {}),
-        });
-      case 'emoji':
-        return refreshList(this.#entries, this.#store, {
-          ...common,
-          shape: EMOJI_SHAPE,
-          pages: this.#emojiPage(token, options.signal),
-          ...(sweep ? { sweep: { filter: keys.emojiOf(team) } } : {}),
-        });
-    }
-  }
-
-  /** emoji.list is one answer, not paged: one page of every custom emoji, aliases resolved. */
-  async *#emojiPage(token: string, signal: AbortSignal | undefined): AsyncGenerator<EmojiEntry[]> {
-    const response = await this.#lists.call('emoji.list', {}, token, signal ? { signal } : {});
-    const raw = response.emoji;
-    if (!response.ok || typeof raw !== 'object' || raw === null) {
-      throw new SlackApiError('emoji.list', response.error ?? 'invalid_response', response.response_metadata?.messages);
-    }
-    yield customEmoji(raw as Record<string, unknown>);
   }
 
   async #fetchConversation(bot: Bot, channelId: string): Promise<SlackConversation | null> {
@@ -441,20 +395,26 @@ export class Directory {
     const memoryKey = `${kind}|${key}`;
     const cached = this.#memory.get(memoryKey);
     if (cached !== undefined) return cached as T | null;
-    const { value: stored, changed } = await this.#watching(memoryKey, () => this.#store.get<T>(kind, key));
-    if (stored === null) return undefined;
-    if (!changed) this.#memory.set(memoryKey, stored);
-    return stored;
+    return this.#watching(memoryKey, async (mark) => {
+      const stored = await this.#store.get<T>(kind, key);
+      if (stored === null) return undefined;
+      if (!mark.changed) this.#memory.set(memoryKey, stored);
+      return stored;
+    });
   }
 
-  /** Runs `fetch` and says whether the memory key changed meanwhile (then what it found may be older than the change). */
-  async #watching<T>(memoryKey: string, fetch: () => Promise<T>): Promise<{ value: T; changed: boolean }> {
+  /**
+   * Runs `work` with a mark that turns `changed` when the memory key changes
+   * meanwhile: then what it found may be older than the change, and must not
+   * be cached.
+   */
+  async #watching<T>(memoryKey: string, work: (mark: { readonly changed: boolean }) => Promise<T>): Promise<T> {
     const mark = { changed: false };
     let marks = this.#inFlight.get(memoryKey);
     if (!marks) this.#inFlight.set(memoryKey, (marks = new Set()));
     marks.add(mark);
     try {
-      return { value: await fetch(), changed: mark.changed };
+      return await work(mark);
     } finally {
       marks.delete(mark);
       if (marks.size === 0) this.#inFlight.delete(memoryKey);
@@ -497,8 +457,4 @@ function scopeOf(bot: Bot): EntryScope {
 
 function live(user: SlackUser): SlackUser | null {
   return user.deleted ? null : user;
-}
-
-function isPrivate(channel: SlackConversation): boolean {
-  return channel.is_private === true || channel['is_group'] === true || channel.is_mpim === true;
 }

@@ -49,19 +49,19 @@ async function slackWorld(t: Teardown): Promise<{ fake: FakeSlack; workspace: Fa
 }
 
 /** A watcher process: its own NATS connection and directory, as the watcher plugin builds them. */
-async function watcherProcess(t: Teardown, nats: TestNats, slack: SlackWebClient, name: string) {
+async function watcherProcess(t: Teardown, nats: TestNats, slack: SlackWebClient, name: string, periodMs = PERIOD_MS) {
   const nc: NatsConnection = await connect({ servers: nats.url });
   t.teardown(() => nc.close());
   await ensureWebhookStream(await nc.jetstreamManager());
   const { lines, logger } = recorder();
   const store = await DirectoryStore.open(nc, { entryTtlMs: 60 * 60_000 });
-  const directory = new Directory({ store, slack, refreshIntervalMs: PERIOD_MS, memoryTtlMs: 60_000, logger });
+  const directory = new Directory({ store, slack, refreshIntervalMs: periodMs, memoryTtlMs: 60_000, logger });
   const watcher = await Watcher.start({
     nc,
     directory,
     targets: [echobot],
     findBot: (team, bot) => config.registry.bot(team, bot),
-    periodMs: PERIOD_MS,
+    periodMs,
     logger,
     holder: name,
   });
@@ -128,19 +128,23 @@ t.test('two watchers: one acts; when it dies the other takes over and refreshes'
 
 t.test('events update the directory through the watcher\'s own consumer, leaving the worker\'s messages alone', async (t) => {
   const nats = await startTestNats(t);
-  const { slack } = await slackWorld(t);
+  const { workspace, slack } = await slackWorld(t);
   const nc = await connect({ servers: nats.url });
   t.teardown(() => nc.close());
   const jsm = await nc.jetstreamManager();
   await ensureWebhookStream(jsm);
   await jsm.consumers.add(STREAM_NAME, { durable_name: 'omnibot-worker', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
-  const { directory, watcher } = await watcherProcess(t, nats, slack, 'only');
-  await waitFor(() => watcher.acting);
+  // A long period: after the first refresh, only the events change the directory.
+  const { directory, watcher, lines } = await watcherProcess(t, nats, slack, 'only', 60_000);
+  await waitFor(() => refreshed(lines, 'users').length > 0 && refreshed(lines, 'channels').length > 0);
   await eventually(async () => jsm.consumers.info(STREAM_NAME, DIRECTORY_CONSUMER).catch(() => undefined));
 
   const js = nc.jetstream();
   const publish = (event: Record<string, unknown>) =>
     js.publish(webhookSubject('event', 'testteam', 'echobot'), JSON.stringify({ event: { type: 'event_callback', team_id: 'T12345678', event } }));
+  // Slack changes, and says so.
+  workspace.users.set('U9', fakeUser('U9', 'zed'));
+  workspace.channels.set('C1', fakeChannel('C1', 'town-square'));
   await publish({ type: 'message', text: 'hello', user: 'U1', channel: 'C1' });
   await publish({ type: 'team_join', user: fakeUser('U9', 'zed') });
   await publish({ type: 'channel_rename', channel: { id: 'C1', name: 'town-square', created: 1 } });
@@ -154,6 +158,7 @@ t.test('events update the directory through the watcher\'s own consumer, leaving
   t.match(ours.config, { filter_subject: 'omnibot.event.>', ack_policy: AckPolicy.Explicit });
   const worker = await jsm.consumers.info(STREAM_NAME, 'omnibot-worker');
   t.equal(worker.num_pending, 3, 'the worker\'s consumer still has every message to do');
+  t.equal(refreshed(lines, 'users').length, 1, 'no refresh ran meanwhile: the events did it');
 });
 
 t.test('refresh targets: each team\'s primary bot; a team whose bot is not there is named and skipped', async (t) => {
