@@ -1,6 +1,6 @@
 // Every benchmark, one after the other, each in its own process so they don't disturb each
 // other: `npm run bench` (which builds first). Prints one JSON object on stdout,
-// { parser: {...}, ingest: {...}, e2e: {...} }; the benchmarks' diagnostics pass through on stderr.
+// { parser: {...}, ingest: {...}, e2e: {...}, watcher: {...} }; the benchmarks' diagnostics pass through on stderr.
 // A benchmark that fails (non-zero exit, no JSON, or too slow) makes this exit non-zero.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ const BENCHMARKS = [
   { name: 'parser', file: 'parser.mjs', timeoutMs: 60_000 },
   { name: 'ingest', file: 'ingest.mjs', timeoutMs: 100_000 },
   { name: 'e2e', file: 'e2e.mjs', timeoutMs: 150_000 },
+  { name: 'watcher', file: 'watcher.mjs', timeoutMs: 300_000 },
 ];
 
 function runBenchmark({ name, file, timeoutMs }) {

@@ -24,12 +24,15 @@ import sendIm from './routes/api/send-im.js';
 import slackRoutes from './routes/slack/index.js';
 import workerPlugin from './plugins/worker.js';
 import tracePlugin from './plugins/trace.js';
+import watcherPlugin from './plugins/watcher.js';
 
 export interface Roles {
   /** The HTTP API and Slack's webhooks. */
   readonly http: boolean;
   /** The queue consumer that runs handlers. */
   readonly worker: boolean;
+  /** Keeps the directory fresh (one watcher process acts at a time). */
+  readonly watcher?: boolean;
 }
 
 export interface AppDeps {
@@ -76,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(queuePlugin);
   await app.register(tracePlugin);
   if (roles.worker) await app.register(workerPlugin);
+  if (roles.watcher) await app.register(watcherPlugin);
   if (!roles.http) return app;
 
   await app.register(authnzPlugin);

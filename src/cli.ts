@@ -7,18 +7,18 @@ import { startServer } from './server.js';
 
 const ROLES = ['serve', 'worker', 'watcher', 'all'] as const;
 type Role = (typeof ROLES)[number];
-const NOT_YET: ReadonlySet<Role> = new Set(['watcher']);
-const ROLE_PARTS: Readonly<Record<Exclude<Role, 'watcher'>, { http: boolean; worker: boolean }>> = {
-  serve: { http: true, worker: false },
-  worker: { http: false, worker: true },
-  all: { http: true, worker: true },
+const ROLE_PARTS: Readonly<Record<Role, { http: boolean; worker: boolean; watcher: boolean }>> = {
+  serve: { http: true, worker: false, watcher: false },
+  worker: { http: false, worker: true, watcher: false },
+  watcher: { http: false, worker: false, watcher: true },
+  all: { http: true, worker: true, watcher: true },
 };
 
 const USAGE = `usage: omnibot <${ROLES.join('|')}>
 
   serve    the HTTP API and Slack's webhooks
   worker   consumes the queue and runs handlers
-  watcher  keeps the directory fresh (not there yet)
+  watcher  keeps the directory fresh (one watcher process acts at a time)
   all      every role in one process
   dev      every role, with an emulated Slack and its web page (CONFIG_FILE optional)
 
@@ -54,14 +54,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  if (NOT_YET.has(role)) {
-    process.stderr.write(`omnibot ${role}: this role is not there yet; run "omnibot serve"\n`);
-    return 1;
-  }
-
   const config = await loadConfig();
-  const server = await startServer(config, ROLE_PARTS[role as Exclude<Role, 'watcher'>]);
-  if (role === 'all') server.app.log.warn('the watcher role is not there yet: running serve and worker');
+  const server = await startServer(config, ROLE_PARTS[role]);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {

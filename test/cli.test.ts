@@ -122,10 +122,7 @@ t.test('an invalid configuration file stops start-up with exit code 1, naming th
   t.match(run.stderr, /teams\.a: expected string, got number 12/);
 });
 
-t.test('a role that is not there yet, and bad arguments', async (t) => {
-  const run = await startCli(['watcher'], {}).exited;
-  t.equal(run.code, 1, 'watcher exits non-zero');
-  t.match(run.stderr, /omnibot watcher: this role is not there yet/);
+t.test('bad arguments, and help', async (t) => {
   const bad = await startCli(['serv'], {}).exited;
   t.equal(bad.code, 2);
   t.match(bad.stderr, /usage: omnibot <serve\|worker\|watcher\|all>/);

@@ -53,10 +53,13 @@ function checkReferences(document: ConfigFile, file: string, warnings: string[])
   for (const teamName of Object.keys(document.bots ?? {})) {
     if (!teamNames.has(teamName)) problems.push(`bots.${teamName}: team "${teamName}" is not in teams`);
   }
+  // omnibot serves a file whose primary_bot names nothing configured (its own test configuration
+  // has two): only that team's directory refresh is lost, so it is a warning, not a refusal.
   for (const [teamName, botName] of Object.entries(document.primary_bot ?? {})) {
-    if (!teamNames.has(teamName)) problems.push(`primary_bot.${teamName}: team "${teamName}" is not in teams`);
-    else if (!document.bots?.[teamName]?.[botName]) {
-      problems.push(`primary_bot.${teamName}: bot "${botName}" is not in bots.${teamName}`);
+    if (!teamNames.has(teamName)) {
+      warnings.push(`primary_bot.${teamName}: team "${teamName}" is not in teams; no directory refresh for it`);
+    } else if (!document.bots?.[teamName]?.[botName]) {
+      warnings.push(`primary_bot.${teamName}: bot "${botName}" is not in bots.${teamName}; team "${teamName}"'s directory refresh is skipped`);
     }
   }
   if (document.team_fallback !== undefined && !teamNames.has(document.team_fallback)) {

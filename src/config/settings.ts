@@ -39,6 +39,8 @@ export interface Settings {
   readonly slackPostsPerChannelPerSecond: number;
   /** OMNIBOT_TRACE: publish what becomes of each webhook on NATS subjects `omnibot_trace.>` (`omnibot dev` shows it). */
   readonly trace: boolean;
+  /** Directory refreshes: users.list / conversations.list / emoji.list calls per minute per bot (Slack's Tier 2: 20). */
+  readonly directoryListCallsPerMinute: number;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -116,6 +118,7 @@ export function readSettings(env: Env): Settings {
     }),
     slackPostsPerChannelPerSecond: positiveNumber(env, 'SLACK_POSTS_PER_CHANNEL_PER_SECOND', 1),
     trace: flag(env, 'OMNIBOT_TRACE'),
+    directoryListCallsPerMinute: positiveNumber(env, 'DIRECTORY_LIST_CALLS_PER_MINUTE', 20),
     overload: Object.freeze({
       maxEventLoopDelayMs: integer(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 1, 600_000),
       maxHeapUsedBytes: integer(env, 'OVERLOAD_MAX_HEAP_USED_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),

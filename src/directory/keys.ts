@@ -20,5 +20,10 @@ export const directoryKeys = {
   imById: (team: string, bot: string, imId: string) => `${text(team)}.${text(bot)}.id.${id(imId)}`,
   imsOf: (team: string, bot: string) => `${text(team)}.${text(bot)}.id.*`,
   imIdByUser: (team: string, bot: string, userId: string) => `${text(team)}.${text(bot)}.user.${id(userId)}`,
+  /** Every object of a team (users and channels buckets): what a refresh's sweep walks. */
+  objectsOf: (team: string) => `${text(team)}.id.*`,
+  emojiByName: (team: string, name: string) => `${text(team)}.name.${text(name)}`,
+  emojiOf: (team: string) => `${text(team)}.name.*`,
   refreshedAt: (team: string, bot: string) => `${text(team)}.${text(bot)}.refreshed`,
 };
+

@@ -1,8 +1,8 @@
-import type { KV, NatsConnection } from 'nats';
+import { KvWatchInclude, type KV, type NatsConnection } from 'nats';
 
-export type DirectoryKind = 'users' | 'channels' | 'ims';
+export type DirectoryKind = 'users' | 'channels' | 'ims' | 'emoji';
 
-const KINDS: readonly DirectoryKind[] = ['users', 'channels', 'ims'];
+export const DIRECTORY_KINDS: readonly DirectoryKind[] = ['users', 'channels', 'ims', 'emoji'];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -12,12 +12,33 @@ export interface DirectoryStoreOptions {
   readonly replicas?: number;
 }
 
+/** A stored value with what KV knows of it. */
+export interface StoredEntry<T> {
+  readonly value: T;
+  /** The JSON as stored, to compare a new value with without parsing. */
+  readonly bytes: Uint8Array;
+  /** KV's revision: the stream sequence of the write, increasing across the bucket. */
+  readonly revision: number;
+  /** When it was written, by the NATS server's clock. */
+  readonly createdMs: number;
+}
+
+/** What `putIfChanged` did: `renewed` is the same value written again, to outlive the bucket's TTL. */
+export type PutOutcome = 'created' | 'updated' | 'renewed' | 'unchanged';
+
+/** Stops a watch started with `watchChanges`. */
+export interface StopWatching {
+  stop(): void;
+}
+
 /** JSON values in one JetStream KV bucket per kind, shared by every omnibot process. */
 export class DirectoryStore {
   readonly #buckets: ReadonlyMap<DirectoryKind, KV>;
+  readonly #entryTtlMs: number;
 
-  private constructor(buckets: ReadonlyMap<DirectoryKind, KV>) {
+  private constructor(buckets: ReadonlyMap<DirectoryKind, KV>, entryTtlMs: number) {
     this.#buckets = buckets;
+    this.#entryTtlMs = entryTtlMs;
   }
 
   static bucketName(kind: DirectoryKind): string {
@@ -28,7 +49,7 @@ export class DirectoryStore {
   static async open(nc: NatsConnection, options: DirectoryStoreOptions): Promise<DirectoryStore> {
     const js = nc.jetstream();
     const buckets = new Map<DirectoryKind, KV>();
-    for (const kind of KINDS) {
+    for (const kind of DIRECTORY_KINDS) {
       const kv = await js.views.kv(DirectoryStore.bucketName(kind), {
         history: 1,
         ttl: options.entryTtlMs,
@@ -37,7 +58,7 @@ export class DirectoryStore {
       });
       buckets.set(kind, kv);
     }
-    return new DirectoryStore(buckets);
+    return new DirectoryStore(buckets, options.entryTtlMs);
   }
 
   #bucket(kind: DirectoryKind): KV {
@@ -47,49 +68,143 @@ export class DirectoryStore {
   }
 
   async get<T>(kind: DirectoryKind, key: string): Promise<T | null> {
+    return (await this.getEntry<T>(kind, key))?.value ?? null;
+  }
+
+  async getEntry<T>(kind: DirectoryKind, key: string): Promise<StoredEntry<T> | null> {
     const entry = await this.#bucket(kind).get(key);
     if (!entry || entry.operation !== 'PUT' || entry.value.length === 0) return null;
-    return JSON.parse(decoder.decode(entry.value)) as T;
+    return {
+      value: JSON.parse(decoder.decode(entry.value)) as T,
+      bytes: entry.value,
+      revision: entry.revision,
+      createdMs: entry.created.getTime(),
+    };
   }
 
   async put(kind: DirectoryKind, key: string, value: unknown): Promise<void> {
     await this.#bucket(kind).put(key, encoder.encode(JSON.stringify(value)));
   }
 
+  /**
+   * Writes only what differs from what is stored, so a refresh of an
+   * unchanged workspace writes nothing (and wakes no process's watch). An
+   * unchanged entry is still rewritten once it has lived half the bucket's
+   * TTL, so that what Slack still lists never expires.
+   */
+  async putIfChanged(kind: DirectoryKind, key: string, value: unknown, known?: StoredEntry<unknown> | null): Promise<PutOutcome> {
+    const bytes = encoder.encode(JSON.stringify(value));
+    const stored = known === undefined ? await this.getEntry<unknown>(kind, key) : known;
+    if (stored && sameBytes(stored.bytes, bytes) && Date.now() - stored.createdMs < this.#entryTtlMs / 2) return 'unchanged';
+    await this.#bucket(kind).put(key, bytes);
+    if (!stored) return 'created';
+    return sameBytes(stored.bytes, bytes) ? 'renewed' : 'updated';
+  }
+
+  async delete(kind: DirectoryKind, key: string): Promise<void> {
+    await this.#bucket(kind).delete(key);
+  }
+
+  /**
+   * Deletes an index entry only while it still holds `value` (another object
+   * may have taken the name since), with a compare-and-set on its revision.
+   * True when this call deleted it.
+   */
+  async deleteIfHolds(kind: DirectoryKind, key: string, value: string): Promise<boolean> {
+    const entry = await this.getEntry<unknown>(kind, key);
+    if (!entry || entry.value !== value) return false;
+    try {
+      await this.#bucket(kind).delete(key, { previousSeq: entry.revision });
+      return true;
+    } catch (error) {
+      if (isWrongRevision(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Every key matching a filter (`a.b.*`), collected. */
   async keys(kind: DirectoryKind, filter: string): Promise<string[]> {
     const found: string[] = [];
-    for await (const key of await this.#bucket(kind).keys(filter)) found.push(key);
+    for await (const key of this.eachKey(kind, filter)) found.push(key);
     return found;
+  }
+
+  /** Every key matching a filter, as the server streams them. */
+  async *eachKey(kind: DirectoryKind, filter: string): AsyncGenerator<string, void, undefined> {
+    yield* await this.#bucket(kind).keys(filter);
+  }
+
+  /** The bucket's last revision: whatever is written from now on has a higher one. */
+  async lastRevision(kind: DirectoryKind): Promise<number> {
+    const status = await this.#bucket(kind).status();
+    return status.streamInfo.state.last_seq;
+  }
+
+  /**
+   * Calls `onChange` for every write and delete of any bucket from now on,
+   * whichever process made it: what lets each process drop its in-memory
+   * copy of an entry the moment another process changes it.
+   */
+  async watchChanges(onChange: (kind: DirectoryKind, key: string) => void): Promise<StopWatching> {
+    const watches = await Promise.all(
+      DIRECTORY_KINDS.map(async (kind) => {
+        const watch = await this.#bucket(kind).watch({ include: KvWatchInclude.UpdatesOnly, headers_only: true });
+        void (async () => {
+          for await (const entry of watch) onChange(kind, entry.key);
+        })().catch(() => undefined);
+        return watch;
+      }),
+    );
+    return {
+      stop() {
+        for (const watch of watches) watch.stop();
+      },
+    };
   }
 
   /**
    * Claims the right to refresh a list for `intervalMs`: granted to exactly one
    * caller across all processes per interval, because the claim is a
-   * compare-and-set on the key's revision. The winner calls `finish()` when the
-   * list is stored, which is what `waitForRefresh` waits for.
+   * compare-and-set on the key's revision. While the winner works it beats
+   * (`beat()`), so a refresh that outlasts the interval is not run twice; one
+   * whose process died stops beating and is claimed again an interval later.
+   * The winner calls `finish()` when the list is stored, which is what
+   * `waitForRefresh` waits for.
    */
   async claimRefresh(kind: DirectoryKind, key: string, intervalMs: number, now = Date.now()): Promise<RefreshClaim> {
     const kv = this.#bucket(kind);
     const entry = await kv.get(key);
     const previous = entry?.operation === 'PUT' ? parseClaim(entry.value) : undefined;
-    if (previous && now - previous.started < intervalMs) {
-      return { claimed: false, running: previous.finished === undefined };
+    if (previous) {
+      const running = previous.finished === undefined;
+      const lastSign = running ? (previous.beat ?? previous.started) : previous.started;
+      if (now - previous.started < intervalMs || (running && now - lastSign < intervalMs)) {
+        return { claimed: false, running, dueAt: Math.max(previous.started, running ? lastSign : 0) + intervalMs };
+      }
     }
     const value = (claim: Claim): Uint8Array => encoder.encode(JSON.stringify(claim));
+    let revision: number;
     try {
       // create() only works on a key never written; a deleted key still has a revision to update.
-      const revision = entry ? await kv.update(key, value({ started: now }), entry.revision) : await kv.create(key, value({ started: now }));
-      return {
-        claimed: true,
-        finish: async () => {
-          await kv.update(key, value({ started: now, finished: Date.now() }), revision);
-        },
-      };
+      revision = entry ? await kv.update(key, value({ started: now }), entry.revision) : await kv.create(key, value({ started: now }));
     } catch (error) {
       // Another process claimed it between our read and our write.
-      if (isWrongRevision(error)) return { claimed: false, running: true };
+      if (isWrongRevision(error)) return { claimed: false, running: true, dueAt: now + intervalMs };
       throw error;
     }
+    // Lost to a process that claimed after our beats stopped: that one's record stands.
+    const write = async (claim: Claim): Promise<void> => {
+      try {
+        revision = await kv.update(key, value(claim), revision);
+      } catch (error) {
+        if (!isWrongRevision(error)) throw error;
+      }
+    };
+    return {
+      claimed: true,
+      beat: () => write({ started: now, beat: Date.now() }),
+      finish: () => write({ started: now, finished: Date.now() }),
+    };
   }
 
   /** Waits (bounded) until the refresh another process claimed has stored its list; true when it did. */
@@ -108,21 +223,34 @@ export class DirectoryStore {
 
 interface Claim {
   readonly started: number;
+  readonly beat?: number;
   readonly finished?: number;
 }
 
-export type RefreshClaim = { claimed: true; finish(): Promise<void> } | { claimed: false; running: boolean };
+export type RefreshClaim =
+  | { claimed: true; beat(): Promise<void>; finish(): Promise<void> }
+  /** `dueAt`: when, by this process's clock, the list may be claimed again. */
+  | { claimed: false; running: boolean; dueAt: number };
 
 function parseClaim(value: Uint8Array): Claim | undefined {
   try {
     const claim = JSON.parse(decoder.decode(value)) as Partial<Claim>;
-    return typeof claim.started === 'number' ? { started: claim.started, ...(typeof claim.finished === 'number' ? { finished: claim.finished } : {}) } : undefined;
+    if (typeof claim.started !== 'number') return undefined;
+    return {
+      started: claim.started,
+      ...(typeof claim.beat === 'number' ? { beat: claim.beat } : {}),
+      ...(typeof claim.finished === 'number' ? { finished: claim.finished } : {}),
+    };
   } catch {
     return undefined;
   }
 }
 
-function isWrongRevision(error: unknown): boolean {
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+export function isWrongRevision(error: unknown): boolean {
   const text = error instanceof Error ? error.message : String(error);
   return /wrong last sequence|key exists/i.test(text);
 }

@@ -1,10 +1,11 @@
 import fp from 'fastify-plugin';
 import { Directory } from '../directory/directory.js';
 import { DirectoryStore } from '../directory/store.js';
+import { PacedSlackClient } from '../slack/pacer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Users, channels and IMs, shared by every process through JetStream KV. */
+    /** Users, channels, IMs and custom emoji, shared by every process through JetStream KV. */
     directory: Directory;
   }
 }
@@ -15,16 +16,29 @@ const ENTRY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export default fp(
   async (app) => {
     const store = await DirectoryStore.open(app.nats, { entryTtlMs: ENTRY_TTL_MS });
-    app.decorate(
-      'directory',
-      new Directory({
-        store,
-        slack: app.slack,
-        refreshIntervalMs: app.config.listRefreshIntervalMs,
-        memoryTtlMs: app.config.settings.directoryMemoryTtlMs,
-        logger: app.log.child({ component: 'directory' }),
-      }),
-    );
+    // Whole-list refreshes page through users.list and conversations.list (Tier 2) one page at a
+    // time at the configured pace, with no burst: Slack sees at most that many pages in any minute.
+    const lists = new PacedSlackClient(app.slack, {
+      tiers: { 2: app.config.settings.directoryListCallsPerMinute },
+      tierBurst: { 2: 1 },
+      logger: app.log.child({ component: 'directory' }),
+    });
+    const directory = new Directory({
+      store,
+      slack: app.slack,
+      lists,
+      refreshIntervalMs: app.config.listRefreshIntervalMs,
+      memoryTtlMs: app.config.settings.directoryMemoryTtlMs,
+      logger: app.log.child({ component: 'directory' }),
+    });
+    app.decorate('directory', directory);
+    // Another process's change (an event, a refresh) drops this process's in-memory copy at once.
+    const watching = await store.watchChanges((kind, key) => directory.forget(kind, key));
+    // onClose: after the roles have stopped (preClose), before NATS is drained.
+    app.addHook('onClose', async () => {
+      watching.stop();
+      await lists.close();
+    });
   },
   { name: 'omnibot-directory', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack'] },
 );

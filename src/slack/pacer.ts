@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { sleep } from '../sleep.js';
 import { SlackClientError } from './errors.js';
 import {
   DEFAULT_TIER,
@@ -429,21 +430,4 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`PacedSlackClient: ${name} must be a non-negative number`);
   return value;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. Keeps the process alive: a waiting call is work to do. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

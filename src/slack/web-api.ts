@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
-import { SlackApiError, SlackClientError } from './errors.js';
+import { SlackClientError } from './errors.js';
+import { slackPages, type SlackPagesOptions } from './pages.js';
 
 export { SlackApiError, SlackClientError } from './errors.js';
 
@@ -37,13 +38,7 @@ export interface SlackCallOptions {
   signal?: AbortSignal;
 }
 
-export interface SlackPaginateOptions {
-  /** Items per page asked of Slack. */
-  limit?: number;
-  /** More pages than this means the server is looping: the generator throws `too_many_pages`. */
-  maxPages?: number;
-  signal?: AbortSignal;
-}
+export type SlackPaginateOptions = SlackPagesOptions;
 
 /** Dotted segments only: no slashes, dots-dots, query or scheme can reach the URL. */
 const METHOD_NAME = /^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)+$/;
@@ -135,33 +130,7 @@ export class SlackWebClient {
     itemsKey: string,
     options: SlackPaginateOptions = {},
   ): AsyncGenerator<T, void, undefined> {
-    const maxPages = options.maxPages ?? 1000;
-    const limit = options.limit ?? params['limit'] ?? 200;
-    const callOptions = options.signal ? { signal: options.signal } : {};
-    let cursor: string | undefined;
-
-    for (let page = 1; ; page++) {
-      if (page > maxPages) {
-        throw new SlackClientError('too_many_pages', method, `Slack ${method}: still more pages after ${maxPages}; giving up`);
-      }
-      const response = await this.call(method, { ...params, limit, cursor }, token, callOptions);
-      if (!response.ok) {
-        throw new SlackApiError(method, response.error ?? 'unknown_error', response.response_metadata?.messages);
-      }
-      const items = response[itemsKey];
-      if (!Array.isArray(items)) {
-        throw new SlackClientError('invalid_response', method, `Slack ${method}: page ${page} has no "${itemsKey}" array`);
-      }
-      for (const item of items) yield item as T;
-
-      const next = response.response_metadata?.next_cursor;
-      if (typeof next !== 'string' || next === '') return;
-      // The same cursor again would be the same page forever.
-      if (next === cursor) {
-        throw new SlackClientError('invalid_response', method, `Slack ${method}: page ${page} repeated its cursor`);
-      }
-      cursor = next;
-    }
+    for await (const page of slackPages<T>(this, method, params, token, itemsKey, options)) yield* page;
   }
 
   /** Waits for requests in flight, then closes the pool; later calls fail with `client_closed`. */

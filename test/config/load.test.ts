@@ -116,6 +116,14 @@ t.test('omnibot keys it does not use are warned about, not refused', async (t) =
   t.match(config.warnings.join('\n'), /"help_handler" is not used/);
 });
 
+t.test('a primary_bot that names no configured bot or team is a warning naming it, not a refusal (as omnibot serves such a file)', async (t) => {
+  // omnibot's own test configuration (data/test_omnibot_config.yaml) names primary bots that its bots lack.
+  const { config } = await loadYaml(t, `${MINIMAL}primary_bot:\n  "team-a": "ghost"\n  "team-z": "bot-a"\n`);
+  t.match(config.warnings.join('\n'), /primary_bot\.team-a: bot "ghost" is not in bots\.team-a; team "team-a"'s directory refresh is skipped/);
+  t.match(config.warnings.join('\n'), /primary_bot\.team-z: team "team-z" is not in teams/);
+  t.equal(config.registry.primaryBot('team-a'), undefined);
+});
+
 t.test('checks given as one mapping (as omnibot\'s docs show) are accepted', async (t) => {
   const { config } = await loadYaml(
     t,
@@ -141,7 +149,6 @@ t.test('invalid files name the file, the key and what was expected', async (t) =
     ],
     ['default_to_help is not a boolean', `${MINIMAL}default_to_help: "yes"\n`, /default_to_help: expected boolean/],
     ['bots of an unknown team', `${MINIMAL}  "team-b":\n    "x": "A1"\n`, /bots\.team-b: team "team-b" is not in teams/],
-    ['primary bot not configured', `${MINIMAL}primary_bot:\n  "team-a": "ghost"\n`, /primary_bot\.team-a: bot "ghost" is not in bots\.team-a/],
     ['team_fallback unknown', `${MINIMAL}team_fallback: "nope"\n`, /team_fallback: team "nope" is not in teams/],
     ['YAML syntax', 'teams: [unclosed\n', /is not valid YAML/],
     ['duplicate keys', 'teams:\n  a: "T1"\n  a: "T2"\n', /is not valid YAML.*[Uu]nique/s],

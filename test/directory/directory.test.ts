@@ -127,13 +127,14 @@ t.test('concurrent misses share one refresh, within a process and across process
 });
 
 t.test('refreshes run again once the interval has passed', async (t) => {
-  const { fake, directory, bot } = await setup({ refreshIntervalMs: 150 });
+  // Long enough that a loaded machine's first refresh ends well within it.
+  const { fake, directory, bot } = await setup({ refreshIntervalMs: 2_000 });
   t.equal(await directory.userByName(bot, 'frank'), null);
   const first = fake.callsTo('users.list').length;
   t.equal(await directory.userByName(bot, 'frank'), null);
   t.equal(fake.callsTo('users.list').length, first, 'not again within the interval');
   fake.setList('users.list', 'members', [...users, { id: 'U6', name: 'frank', profile: { email: 'f@example.com' } }], 2);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 2_100));
   t.equal((await directory.userByName(bot, 'frank'))?.id, 'U6', 'found after the next refresh');
 });
 

@@ -49,7 +49,13 @@ export interface FakeSlack {
    * (e.g. the channel) closer together than `minIntervalMs` answer 429.
    */
   rateLimit(method: string, minIntervalMs: number, key: (call: FakeSlackCall) => string): void;
-  /** The calls answered 429 by `rateLimit`. */
+  /**
+   * Enforces a rate tier as Slack does: more than `calls` calls to `method` with
+   * the same key (by default the token) within any `windowMs` answer 429, with a
+   * Retry-After of the whole seconds until the oldest leaves the window.
+   */
+  rateLimitWindow(method: string, calls: number, windowMs: number, key?: (call: FakeSlackCall) => string): void;
+  /** The calls answered 429 by `rateLimit` or `rateLimitWindow`. */
   readonly rateLimited: FakeSlackCall[];
   /** Forgets calls, answers and queued faults. */
   reset(): void;
@@ -65,7 +71,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const answers = new Map<string, FakeSlackAnswer>();
   const faults = new Map<string, FakeSlackFault[]>();
   const delays = new Set<NodeJS.Timeout>();
-  const limits = new Map<string, { minIntervalMs: number; key: (call: FakeSlackCall) => string; last: Map<string, number> }>();
+  /** Per method: at most `calls` per key within `windowMs`; `seen` holds each key's recent call times. */
+  const limits = new Map<string, { calls: number; windowMs: number; key: (call: FakeSlackCall) => string; seen: Map<string, number[]> }>();
   const rateLimited: FakeSlackCall[] = [];
 
   const wait = (ms: number): Promise<void> =>
@@ -96,12 +103,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     if (limit) {
       const key = limit.key(call);
       const now = performance.now();
-      const last = limit.last.get(key);
-      if (last !== undefined && now - last < limit.minIntervalMs) {
+      const recent = (limit.seen.get(key) ?? []).filter((at) => now - at < limit.windowMs);
+      if (recent.length >= limit.calls) {
         rateLimited.push(call);
-        return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+        const waitMs = limit.windowMs - (now - (recent[0] as number));
+        return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
       }
-      limit.last.set(key, now);
+      recent.push(now);
+      limit.seen.set(key, recent);
     }
     const configured = answers.get(call.method);
     if (configured === undefined) return sendJson(res, 200, { ok: false, error: 'unknown_method' });
@@ -148,7 +157,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       faults.set(method, queue);
     },
     rateLimit(method, minIntervalMs, key) {
-      limits.set(method, { minIntervalMs, key, last: new Map() });
+      limits.set(method, { calls: 1, windowMs: minIntervalMs, key, seen: new Map() });
+    },
+    rateLimitWindow(method, calls, windowMs, key = (call) => call.token ?? '') {
+      limits.set(method, { calls, windowMs, key, seen: new Map() });
     },
     rateLimited,
     reset() {
@@ -168,19 +180,26 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   };
 }
 
-function listPage(call: FakeSlackCall, itemsKey: string, items: readonly unknown[], pageSize: number): object {
-  let offset = 0;
+/** Where a call's opaque cursor points: 0 without one, undefined for a cursor this fake never gave. */
+export function cursorOffset(call: FakeSlackCall): number | undefined {
   const cursor = call.params['cursor'];
-  if (cursor) {
-    const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!match) return { ok: false, error: 'invalid_cursor' };
-    offset = Number(match[1]);
-  }
+  if (!cursor) return 0;
+  const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The cursor of the page after `end`, or '' when `end` is the end of the list. */
+export function nextCursor(end: number, length: number): string {
+  return end < length ? Buffer.from(`offset:${end}`).toString('base64url') : '';
+}
+
+function listPage(call: FakeSlackCall, itemsKey: string, items: readonly unknown[], pageSize: number): object {
+  const offset = cursorOffset(call);
+  if (offset === undefined) return { ok: false, error: 'invalid_cursor' };
   const limit = Number(call.params['limit']);
   const size = Number.isInteger(limit) && limit > 0 ? Math.min(limit, pageSize) : pageSize;
   const end = offset + size;
-  const next = end < items.length ? Buffer.from(`offset:${end}`).toString('base64url') : '';
-  return { ok: true, [itemsKey]: items.slice(offset, end), response_metadata: { next_cursor: next } };
+  return { ok: true, [itemsKey]: items.slice(offset, end), response_metadata: { next_cursor: nextCursor(end, items.length) } };
 }
 
 function parseCall(req: IncomingMessage, rawBody: string): FakeSlackCall {

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { loadConfig } from '../../src/config/load.js';
 import type { Bot } from '../../src/config/registry.js';
-import type { Directory } from '../../src/directory/directory.js';
+import { connect } from 'nats';
+import { Directory } from '../../src/directory/directory.js';
+import { DirectoryStore } from '../../src/directory/store.js';
 import { SlackWebClient } from '../../src/slack/web-api.js';
 import { httpCallback, HttpCallbackError } from '../../src/worker/callbacks/http.js';
 import { formatPython, FormatError } from '../../src/worker/callbacks/python-format.js';
@@ -12,6 +14,7 @@ import { CallbackConfigError, type CallbackContext } from '../../src/worker/call
 import { postToResponseUrl, ResponseUrlError } from '../../src/worker/response-url.js';
 import { startFakeSlack } from '../helpers/fake-slack.js';
 import { FIXTURE_CONFIG } from '../helpers/temp-config.js';
+import { startTestNats } from '../helpers/nats.js';
 import { TEST_CREDENTIALS } from '../helpers/env.js';
 import { recordingLogger, startCallbackService } from './helpers.js';
 
@@ -151,7 +154,13 @@ t.test('slash command callbacks: tableflip, unfliptable, bigemoji', async (t) =>
   fake.on('emoji.list', { ok: true, emoji: { partyparrot: 'https://emoji/parrot.gif', parrot: 'alias:partyparrot', loop: 'alias:loop' } });
   const slack = new SlackWebClient({ baseUrl: fake.url, maxRetries: 0 });
   t.teardown(() => slack.close());
-  const context: CallbackContext = { bot: echobot, config, directory: {} as Directory, slack, logger: recordingLogger() };
+  const nats = await startTestNats(t);
+  const nc = await connect({ servers: nats.url });
+  t.teardown(() => nc.close());
+  const store = await DirectoryStore.open(nc, { entryTtlMs: 60_000 });
+  const quiet = { warn() {}, info() {} };
+  const directory = new Directory({ store, slack, refreshIntervalMs: 60_000, memoryTtlMs: 60_000, logger: quiet });
+  const context: CallbackContext = { bot: echobot, config, directory, slack, logger: recordingLogger() };
   const bigemoji = await builtIn('omnibot.callbacks.slash_command_callbacks:bigemoji_callback');
   const answer = async (text: string) => (await bigemoji({ text, user_id: 'U1' }, {}, context)).responses?.[0];
   t.same(await answer('  :parrot:  '), {
@@ -162,7 +171,7 @@ t.test('slash command callbacks: tableflip, unfliptable, bigemoji', async (t) =>
   t.equal((await answer('smile'))?.text, '<@U1> `/bigemoji :smile:` => :smile:', 'not a custom emoji: the emoji itself');
   t.equal((await answer(':loop:'))?.text, '<@U1> `/bigemoji :loop:` => :loop:', 'an alias loop resolves to nothing');
   t.same(await answer('two words'), { response_type: 'ephemeral', text: 'usage: /bigemoji :emoji:' });
-  t.equal(fake.callsTo('emoji.list').length, 1, 'the emoji list is kept');
+  t.equal(fake.callsTo('emoji.list').length, 1, 'the emoji list is kept in the directory');
   t.equal(fake.callsTo('emoji.list')[0]?.token, 'xoxb-echobot');
 });
 
