@@ -7,6 +7,7 @@ import type { Config } from './config/load.js';
 import { lazyChildLogger, loggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin from './plugins/errors.js';
+import closingConnections from './plugins/closing-connections.js';
 import natsPlugin from './plugins/nats.js';
 import slackPlugin from './plugins/slack.js';
 import directoryPlugin from './plugins/directory.js';
@@ -62,6 +63,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const roles = deps.roles ?? { http: true, worker: false };
   await app.register(sensible);
   await app.register(errorsPlugin);
+  await app.register(closingConnections);
   if (roles.http) {
     // Overloaded: answer 503 with Retry-After at once, so Slack retries later instead of timing out on us.
     const { overload } = config.settings;

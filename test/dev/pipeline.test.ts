@@ -5,7 +5,8 @@ import path from 'node:path';
 import { startDev, type DevServer } from '../../src/dev/start.js';
 import type { Delivery } from '../../src/dev/trace-log.js';
 import { startServer } from '../../src/server.js';
-import { eventually } from '../helpers/wait.js';
+import { holdRequest } from '../helpers/held-request.js';
+import { eventually, waitFor } from '../helpers/wait.js';
 
 type Teardown = { teardown(fn: () => unknown): void };
 
@@ -157,4 +158,19 @@ export const went = (payload) => ({ responses: [{ replace_original: true, text: 
   t.match(await post('/dev/api/dialog/submit', { as: bob, submission: { echo_element: 'hello back' } }), { ok: true });
   const echoed = await eventually(async () => workspace.ephemeralsFor(general, bob).find((message) => message.text === 'hello back'));
   t.ok(echoed, 'the submission came back through the response_url, to bob only');
+});
+
+t.test('Ctrl-C while a webhook is being answered stops everything at once, not after the keep-alive timeout', async (t) => {
+  const { dev } = await startExample(t);
+  const roles = dev.server.app.server;
+  // A webhook on a kept-alive connection, as the emulator sends them, still on its way when the person stops.
+  const held = await holdRequest(t, roles, dev.server.address ?? '', '/api/v1/slack/event', '{}', { 'content-type': 'application/json' });
+  const closed = dev.close();
+  await waitFor(() => !roles.listening);
+  const answer = await held.finish();
+  const keptOpen = !/\r\nconnection: close\r\n/i.test(answer);
+  t.notOk(keptOpen, 'the roles answer it, and say Connection: close');
+  if (keptOpen) held.end();
+  await closed;
+  t.notOk(dev.emulator.app.server.listening, 'the emulator stopped too');
 });
