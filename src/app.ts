@@ -23,6 +23,8 @@ import action from './routes/api/action.js';
 import sendIm from './routes/api/send-im.js';
 import slackRoutes from './routes/slack/index.js';
 import workerPlugin from './plugins/worker.js';
+import readinessPlugin from './plugins/readiness.js';
+import readyz from './routes/api/readyz.js';
 
 export interface Roles {
   /** The HTTP API and Slack's webhooks. */
@@ -74,11 +76,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(directoryPlugin);
   await app.register(queuePlugin);
   if (roles.worker) await app.register(workerPlugin);
+  await app.register(readinessPlugin);
+  // Every role answers the open probes, so that a supervisor can watch a worker too.
+  await app.register(healthcheck);
+  await app.register(readyz);
   if (!roles.http) return app;
 
   await app.register(authnzPlugin);
   await app.register(botContextPlugin);
-  await app.register(healthcheck);
   await app.register(getTeam);
   await app.register(getUser);
   await app.register(getChannel);
