@@ -4,6 +4,7 @@ import sensible from '@fastify/sensible';
 import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/load.js';
+import type { NatsSecurityOptions } from './queue/connection-options.js';
 import { lazyChildLogger, loggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin from './plugins/errors.js';
@@ -34,8 +35,10 @@ export interface Roles {
 }
 
 export interface AppDeps {
-  /** NATS servers (NATS_URL, or the embedded server's URL). */
-  readonly natsServers: string;
+  /** NATS servers without credentials (NATS_URL's, or the embedded server's URL). */
+  readonly natsServers: string | readonly string[];
+  /** Credentials and TLS for NATS_URL (src/queue/connection-options.ts); none for an embedded server. */
+  readonly natsSecurity?: NatsSecurityOptions;
   /** Which roles this process plays; the HTTP role alone by default. */
   readonly roles?: Roles;
   /** Fastify's logger option; defaults to JSON lines at the configured level with secrets redacted. */
@@ -71,7 +74,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   }
   await app.register(metricsPlugin);
   await app.register(configPlugin, { config });
-  await app.register(natsPlugin, { servers: deps.natsServers });
+  await app.register(natsPlugin, {
+    servers: deps.natsServers,
+    ...(deps.natsSecurity ? { security: deps.natsSecurity, described: config.settings.nats } : {}),
+  });
   await app.register(slackPlugin);
   await app.register(directoryPlugin);
   await app.register(queuePlugin);

@@ -2,6 +2,7 @@
 import { loadConfig } from './config/load.js';
 import { ConfigError } from './config/errors.js';
 import { AuthnzConfigError } from './authnz/checks.js';
+import { NatsConnectError } from './queue/connect-error.js';
 import { NatsServerMissingError } from './queue/nats-server.js';
 import { startServer } from './server.js';
 
@@ -30,7 +31,7 @@ function isRole(value: string | undefined): value is Role {
 
 /** The one line a person needs, for the failures a person can fix. */
 function explain(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof NatsServerMissingError) return error.message;
+  if (error instanceof ConfigError || error instanceof NatsServerMissingError || error instanceof NatsConnectError) return error.message;
   if (error instanceof AuthnzConfigError) return `invalid authorization configuration: ${error.message}`;
   if (error instanceof Error && /CONNECTION_REFUSED|ECONNREFUSED/i.test(`${error.message} ${(error as { code?: string }).code}`)) {
     return `cannot connect to NATS (${error.message}): check NATS_URL, or unset it to start an embedded nats-server`;

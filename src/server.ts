@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/load.js';
 import { buildApp, type Roles } from './app.js';
+import { natsSecurityOptions, type NatsSecurityOptions } from './queue/connection-options.js';
 import { startNatsServer, type NatsServerProcess } from './queue/nats-server.js';
 
 export interface RunningServer {
@@ -12,13 +13,14 @@ export interface RunningServer {
 }
 
 /**
- * NATS_URL, or else a nats-server of our own with its store under DATA_DIR,
- * stopped when the server closes.
+ * NATS_URL with its credentials and TLS, or else a nats-server of our own with
+ * its store under DATA_DIR, stopped when the server closes.
  */
-async function natsFor(config: Config): Promise<{ servers: string; embedded?: NatsServerProcess }> {
-  if (config.settings.natsUrl) return { servers: config.settings.natsUrl };
+async function natsFor(config: Config): Promise<{ servers: readonly string[]; security?: NatsSecurityOptions; embedded?: NatsServerProcess }> {
+  const { nats } = config.settings;
+  if (nats.servers) return { servers: nats.servers, security: await natsSecurityOptions(nats) };
   const embedded = await startNatsServer({ storeDir: path.resolve(config.settings.dataDir, 'nats') });
-  return { servers: embedded.url, embedded };
+  return { servers: [embedded.url], embedded };
 }
 
 /** Starts the roles asked for: knows about listening and shutdown, nothing else. */
@@ -26,8 +28,8 @@ export async function startServer(config: Config, roles: Roles = { http: true, w
   const nats = await natsFor(config);
   let app: FastifyInstance;
   try {
-    app = await buildApp(config, { natsServers: nats.servers, roles });
-    if (nats.embedded) app.log.info({ url: nats.servers, pid: nats.embedded.pid }, 'started embedded nats-server');
+    app = await buildApp(config, { natsServers: nats.servers, ...(nats.security ? { natsSecurity: nats.security } : {}), roles });
+    if (nats.embedded) app.log.info({ url: nats.embedded.url, pid: nats.embedded.pid }, 'started embedded nats-server');
     let address: string | undefined;
     if (roles.http) address = await app.listen({ port: config.settings.port, host: config.settings.host });
     else await app.ready();
