@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { getHeapStatistics } from 'node:v8';
 import sensible from '@fastify/sensible';
 import underPressure from '@fastify/under-pressure';
@@ -43,6 +43,8 @@ export interface AppDeps {
   readonly roles?: Roles;
   /** Fastify's logger option; defaults to JSON lines at the configured level with secrets redacted. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** A logger made before the app (the process's, which logged the embedded nats-server); wins over `logger`. */
+  readonly loggerInstance?: FastifyBaseLogger;
 }
 
 const MIB = 1024 * 1024;
@@ -50,7 +52,7 @@ const MIB = 1024 * 1024;
 /** The whole HTTP application: external plugins, then ours, then routes. Listening is the caller's business. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config.settings.logLevel),
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config.settings.logLevel) }),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: MIB,
     requestIdHeader: 'x-request-id',
