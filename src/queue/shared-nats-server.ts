@@ -40,9 +40,12 @@ export interface SharedNatsServer {
   readonly ownerPid: number | undefined;
   /** Called when the server can't be followed any more: the process can't reach NATS again and should stop. */
   onLost(listener: (error: Error) => void): void;
-  /** From now on, losing the owner is expected: no take-over. Called first thing on shutdown. */
+  /** From now on, losing the owner is expected: no take-over; the owner is told this guest drains. Called first thing on shutdown. */
   stopping(): void;
-  /** As the owner: waits until no guest is connected (they are draining), at most `ms`. */
+  /**
+   * As the owner: waits, at most `ms`, until the guests that are draining too (a
+   * signal to the process group) have left, so that their last acks reach the server.
+   */
   guestsGone(ms: number): Promise<void>;
   /** As the owner, stops the server (SIGTERM, SIGKILL after `graceMs`) and frees the lock; as a guest, leaves. */
   stop(graceMs?: number): Promise<void>;
@@ -68,6 +71,9 @@ export class StoreInUseError extends Error {
 }
 
 const STATE_FILE = 'omnibot-nats.json';
+/** What a guest tells the owner when it stops too, and how long the owner listens for it. */
+const DRAINING = 'draining';
+const NOTICE_MS = 500;
 const HEARTBEAT_MS = 5_000;
 const HEARTBEAT_STALE_MS = 3 * HEARTBEAT_MS;
 const ANNOUNCE_TIMEOUT_MS = 15_000;
@@ -178,6 +184,8 @@ class Lease implements SharedNatsServer {
   #lock: net.Server | undefined;
   #server: NatsServerProcess | undefined;
   #guests = new Set<net.Socket>();
+  /** Guests that said they are stopping too. */
+  #draining = new Set<net.Socket>();
   #ownerSocket: net.Socket | undefined;
   #stopping = false;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -209,7 +217,9 @@ class Lease implements SharedNatsServer {
   }
 
   stopping(): void {
+    if (this.#stopping) return;
     this.#stopping = true;
+    this.#ownerSocket?.write(`${DRAINING}\n`);
   }
 
   /** Owner or guest, whichever the lock allows; `port` keeps the URL of a server being taken over. */
@@ -253,8 +263,14 @@ class Lease implements SharedNatsServer {
     const pending: net.Socket[] = [];
     lock.on('connection', (socket: net.Socket) => {
       socket.on('error', () => undefined);
+      socket.on('data', (chunk: Buffer) => {
+        if (chunk.toString('utf8').includes(DRAINING)) this.#draining.add(socket);
+      });
       this.#guests.add(socket);
-      socket.once('close', () => this.#guests.delete(socket));
+      socket.once('close', () => {
+        this.#guests.delete(socket);
+        this.#draining.delete(socket);
+      });
       if (this.#url) socket.write(`${JSON.stringify({ url: this.#url, pid: process.pid })}\n`);
       else pending.push(socket);
     });
@@ -315,8 +331,16 @@ class Lease implements SharedNatsServer {
   }
 
   async guestsGone(ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (this.#guests.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    // A signal to the process group reaches every process at once: their notices arrive within moments.
+    const noticed = started + Math.min(ms, NOTICE_MS);
+    for (;;) {
+      const now = Date.now();
+      if (this.#guests.size === 0 || now - started >= ms) return;
+      // Guests that go on running (only the owner was stopped) take the server over once it is gone.
+      if (this.#draining.size === 0 && now >= noticed) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async stop(graceMs = 3_000): Promise<void> {
