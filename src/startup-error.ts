@@ -3,6 +3,7 @@ import { ConfigError } from './config/errors.js';
 import { NatsConnectError } from './queue/connect-error.js';
 import { NatsServerMissingError } from './queue/nats-server.js';
 import { StoreInUseError } from './queue/shared-nats-server.js';
+import { StreamCreationError } from './queue/stream-settings.js';
 
 interface ListenError {
   readonly code?: string;
@@ -28,7 +29,7 @@ function explainListen(error: ListenError): string | undefined {
 }
 
 /** Errors whose message is already the line a person needs. */
-const PLAIN = [ConfigError, NatsServerMissingError, NatsConnectError, StoreInUseError];
+const PLAIN = [ConfigError, NatsServerMissingError, NatsConnectError, StoreInUseError, StreamCreationError];
 
 /**
  * The one line a person needs for a failed start-up: what failed and what to

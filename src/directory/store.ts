@@ -1,5 +1,5 @@
 import type { KV, NatsConnection } from 'nats';
-import { isStreamNotFound, keptDifferences, SILENT_STREAM_LOGGER, type StreamLogger } from '../queue/stream-settings.js';
+import { isStreamNotFound, keptDifferences, SILENT_STREAM_LOGGER, StreamCreationError, type StreamLogger } from '../queue/stream-settings.js';
 
 export type DirectoryKind = 'users' | 'channels' | 'ims';
 
@@ -50,13 +50,17 @@ export class DirectoryStore {
         if (!isStreamNotFound(error)) throw error;
       }
       // nats.js creates a missing bucket with these options and binds to an existing one unchanged.
-      const kv = await js.views.kv(bucket, {
-        history: 1,
-        ttl: wanted.maxAgeMs,
-        replicas: wanted.replicas,
-        ...(wanted.maxBytes > 0 ? { max_bytes: wanted.maxBytes } : {}),
-        description: `omnibot-ts directory: ${kind}`,
-      });
+      const kv = await js.views
+        .kv(bucket, {
+          history: 1,
+          ttl: wanted.maxAgeMs,
+          replicas: wanted.replicas,
+          ...(wanted.maxBytes > 0 ? { max_bytes: wanted.maxBytes } : {}),
+          description: `omnibot-ts directory: ${kind}`,
+        })
+        .catch((error: unknown) => {
+          throw new StreamCreationError(`KV bucket ${bucket}`, wanted, error);
+        });
       buckets.set(kind, kv);
     }
     return new DirectoryStore(buckets);

@@ -107,6 +107,17 @@ export function reconcileStream(existing: StreamConfig, spec: StreamSpec, settin
   return { update: corrected.length > 0 ? update : undefined, corrected, kept };
 }
 
+/** JetStream refused a stream or bucket as configured (replicas > 1 on a single server, say): named with the settings. */
+export class StreamCreationError extends Error {
+  override readonly name = 'StreamCreationError';
+  constructor(name: string, settings: StreamSettings, cause: unknown) {
+    super(
+      `cannot create ${name} with OMNIBOT_STREAM_REPLICAS=${settings.replicas}, OMNIBOT_STREAM_MAX_AGE=${formatDuration(settings.maxAgeMs)}, OMNIBOT_STREAM_MAX_BYTES=${formatSize(settings.maxBytes)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
 export function isStreamNotFound(error: unknown): boolean {
   return error instanceof Error && /stream not found/i.test(error.message);
 }
@@ -127,7 +138,11 @@ export async function ensureStream(
     existing = (await jsm.streams.info(spec.name)).config;
   } catch (error) {
     if (!isStreamNotFound(error)) throw error;
-    await jsm.streams.add(newStreamConfig(spec, settings));
+    try {
+      await jsm.streams.add(newStreamConfig(spec, settings));
+    } catch (cause) {
+      throw new StreamCreationError(`stream ${spec.name}`, settings, cause);
+    }
     log.info({ stream: spec.name, replicas: settings.replicas, max_age: formatDuration(settings.maxAgeMs), max_bytes: formatSize(settings.maxBytes) }, 'created stream');
     return 'created';
   }

@@ -79,6 +79,11 @@ t.test('against a real nats-server: creates, then leaves the operator alone, war
   t.equal(warnings.length, 2, 'one warning for what is kept, one for what was put right');
   t.match(warnings[0], /stream TEST keeps its operator's settings .*max age 90d \(OMNIBOT_STREAM_MAX_AGE is 7d\)/);
   t.match(warnings[1], /stream TEST changed where omnibot-ts needs it: subjects \["test\.event\.>"\] now include test\.>; duplicate window 1m raised to 10m/);
+
+  await t.rejects(ensureStream(jsm, { ...SPEC, name: 'WIDE', subject: 'wide.>' }, { ...configured, replicas: 3 }, log), {
+    name: 'StreamCreationError',
+    message: /^cannot create stream WIDE with OMNIBOT_STREAM_REPLICAS=3, OMNIBOT_STREAM_MAX_AGE=30d, OMNIBOT_STREAM_MAX_BYTES=2GiB: replicas > 1 not supported in non-clustered mode$/,
+  }, 'a setting JetStream refuses is named with what it refused');
 });
 
 t.test('the app applies the settings to OMNIBOT, OMNIBOT_DLQ and the KV buckets, and keeps an operator\'s', async (t) => {
