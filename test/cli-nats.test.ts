@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nkeys } from 'nats';
 import { request } from 'undici';
-import { startCli, type CliRun } from './helpers/cli.js';
+import { startCli, timeToListen, type CliRun } from './helpers/cli.js';
 import { TEST_CREDENTIALS } from './helpers/env.js';
 import { makeTlsFiles, mintOperator, startConfiguredNats, tempDir } from './helpers/nats-auth.js';
 import { FIXTURE_CONFIG } from './helpers/temp-config.js';
@@ -63,21 +63,18 @@ async function connects(t: Test, name: string, env: Record<string, string>): Pro
   for (const secret of SECRETS) t.notOk(cli.output().includes(secret), `${name}: no secret in the output`);
 }
 
-/**
- * A start-up that waits for nothing (its configuration file is missing), run beside the
- * cases of a batch: what loading the CLI costs on this machine now, however loaded it is.
- */
-function baseline(): Promise<CliRun> {
-  return startCli(['serve'], { CONFIG_FILE: path.join(dir, 'missing.yaml'), NATS_URL: 'nats://127.0.0.1:1' }).exited;
+/** A start-up that succeeds, beside a batch of failing ones: what the same work costs on this (shared) machine now. */
+function baseline(): Promise<number> {
+  return timeToListen(['serve'], { ...TEST_CREDENTIALS, CONFIG_FILE: FIXTURE_CONFIG, PORT: '0', NATS_URL: `nats://${token}@${tokens.hostPort}` });
 }
 
 /**
  * Exits 1 with one line on stderr that matches `says`, and never prints a secret;
- * within 5 s of what a start-up that waits for nothing took beside it (the machine is shared).
+ * within 5 s of what a start-up that succeeds took beside it (the machine is shared).
  */
-function refused(t: Test, name: string, run: CliRun, says: RegExp, base: CliRun): void {
+function refused(t: Test, name: string, run: CliRun, says: RegExp, baseMs: number): void {
   t.equal(run.code, 1, `${name}: exit code 1`);
-  t.ok(run.elapsedMs - base.elapsedMs < 5_000, `${name}: exited within 5 s (${run.elapsedMs} ms; a start-up that waits for nothing: ${base.elapsedMs} ms)`);
+  t.ok(run.elapsedMs - baseMs < 5_000, `${name}: exited within 5 s (${run.elapsedMs} ms; a start-up that succeeds: ${baseMs} ms)`);
   const lines = run.stderr.trim().split('\n');
   t.equal(lines.length, 1, `${name}: one line`);
   t.match(lines[0], says, name);
@@ -109,7 +106,7 @@ type Case = readonly [name: string, env: Record<string, string>, says: RegExp];
 /** Runs the cases at once, beside a baseline, and checks each as refused(). */
 async function allRefused(t: Test, cases: readonly Case[]): Promise<void> {
   const [base, ...runs] = await Promise.all([baseline(), ...cases.map(([, env]) => serve(env).exited)]);
-  cases.forEach(([name, , says], index) => refused(t, name, runs[index] as CliRun, says, base as CliRun));
+  cases.forEach(([name, , says], index) => refused(t, name, runs[index] as CliRun, says, base as number));
 }
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
