@@ -11,7 +11,7 @@ import { TEST_CREDENTIALS } from './helpers/env.js';
 import { startFakeSlack } from './helpers/fake-slack.js';
 import { tempDir } from './helpers/nats-auth.js';
 import { startTestNats } from './helpers/nats.js';
-import { alive, natsServersOn } from './helpers/processes.js';
+import { alive, natsServersOn, stopNatsServersOn } from './helpers/processes.js';
 import { slackJson } from './helpers/slack-requests.js';
 import { callbackConfigYaml, FIXTURE_CONFIG, SLACK_ROUTES_OPEN } from './helpers/temp-config.js';
 import { eventCallback, message, serveSlackWorld } from './worker/helpers.js';
@@ -152,6 +152,8 @@ t.test('a second signal exits at once, even while messages drain', async (t) => 
 t.test('Ctrl-C to the process group stops omnibot and its nats-server; the store serves the next start', async (t) => {
   const dataDir = await tempDir(t, 'omnibot-group-');
   const storeDir = path.join(dataDir, 'nats');
+  // On a failure the processes are SIGKILLed (at the end of the file), and their servers must not outlive them.
+  t.teardown(() => stopNatsServersOn(storeDir));
   const file = await config('group.yaml', SLACK_ROUTES_OPEN);
   const first = cli(['all'], { DATA_DIR: dataDir, CONFIG_FILE: file, WEBHOOK_WORKER_DRAIN_SECONDS: '2' }, { detached: true });
   const base = await first.listening;

@@ -7,7 +7,7 @@ import { startCli, type CliProcess } from './helpers/cli.js';
 import { TEST_CREDENTIALS } from './helpers/env.js';
 import { startFakeSlack } from './helpers/fake-slack.js';
 import { tempDir } from './helpers/nats-auth.js';
-import { natsServersOn } from './helpers/processes.js';
+import { natsServersOn, stopNatsServersOn } from './helpers/processes.js';
 import { slackJson } from './helpers/slack-requests.js';
 import { callbackConfigYaml } from './helpers/temp-config.js';
 import { waitFor } from './helpers/wait.js';
@@ -28,7 +28,11 @@ t.test('serve and worker with one DATA_DIR and no NATS_URL share one nats-server
   const configFile = path.join(dir, 'omnibot.yaml');
   await writeFile(configFile, callbackConfigYaml('work', `${service.url}/work`));
   const processes: CliProcess[] = [];
-  t.teardown(() => processes.forEach((cli) => cli.child.kill('SIGKILL')));
+  t.teardown(async () => {
+    processes.forEach((cli) => cli.child.kill('SIGKILL'));
+    await Promise.all(processes.map((cli) => cli.exited));
+    await stopNatsServersOn(storeDir);
+  });
   const start = (role: 'serve' | 'worker'): CliProcess => {
     const cli = startCli([role], {
       ...TEST_CREDENTIALS,

@@ -8,6 +8,7 @@ import { CLI, startCli } from './helpers/cli.js';
 import { TEST_CREDENTIALS } from './helpers/env.js';
 import { startFakeSlack } from './helpers/fake-slack.js';
 import { startTestNats } from './helpers/nats.js';
+import { stopNatsServersOn } from './helpers/processes.js';
 import { FIXTURE_CONFIG, writeTempConfig } from './helpers/temp-config.js';
 
 // Several processes of the built CLI: a shared, loaded machine may run them slowly.
@@ -58,7 +59,11 @@ t.test('serve without NATS_URL starts and stops its own nats-server', async (t) 
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   // A token left over from the nats CLI means nothing to the embedded server: said, not used, not shown.
   const cli = startCli(['serve'], { ...TEST_CREDENTIALS, CONFIG_FILE: FIXTURE_CONFIG, DATA_DIR: dataDir, PORT: '0', NATS_TOKEN: 'left-over-token' });
-  t.teardown(() => cli.child.kill('SIGKILL'));
+  t.teardown(async () => {
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    await stopNatsServersOn(path.join(dataDir, 'nats'));
+  });
   const base = await cli.listening;
   const team = await request(`${base}/api/v1/slack/get_team/testteam`, { headers: SERVICE });
   t.equal(team.statusCode, 200);

@@ -23,3 +23,13 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Stops what a test's omnibot processes left on a store: their embedded nats-server runs in a
+ * process group of its own, so a test that SIGKILLs them (on failure) must stop it too.
+ */
+export async function stopNatsServersOn(storeDir: string): Promise<void> {
+  const pids = await natsServersOn(storeDir);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  for (let waited = 0; pids.some(alive) && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+}
