@@ -1,9 +1,10 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { getHeapStatistics } from 'node:v8';
 import sensible from '@fastify/sensible';
 import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/load.js';
+import type { NatsSecurityOptions } from './queue/connection-options.js';
 import { lazyChildLogger, loggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin from './plugins/errors.js';
@@ -26,6 +27,8 @@ import slackRoutes from './routes/slack/index.js';
 import workerPlugin from './plugins/worker.js';
 import tracePlugin from './plugins/trace.js';
 import watcherPlugin from './plugins/watcher.js';
+import readinessPlugin from './plugins/readiness.js';
+import readyz from './routes/api/readyz.js';
 
 export interface Roles {
   /** The HTTP API and Slack's webhooks. */
@@ -37,12 +40,16 @@ export interface Roles {
 }
 
 export interface AppDeps {
-  /** NATS servers (NATS_URL, or the embedded server's URL). */
-  readonly natsServers: string;
+  /** NATS servers without credentials (NATS_URL's, or the embedded server's URL). */
+  readonly natsServers: string | readonly string[];
+  /** Credentials and TLS for NATS_URL (src/queue/connection-options.ts); none for an embedded server. */
+  readonly natsSecurity?: NatsSecurityOptions;
   /** Which roles this process plays; the HTTP role alone by default. */
   readonly roles?: Roles;
   /** Fastify's logger option; defaults to JSON lines at the configured level with secrets redacted. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** A logger made before the app (the process's, which logged the embedded nats-server); wins over `logger`. */
+  readonly loggerInstance?: FastifyBaseLogger;
 }
 
 const MIB = 1024 * 1024;
@@ -50,7 +57,7 @@ const MIB = 1024 * 1024;
 /** The whole HTTP application: external plugins, then ours, then routes. Listening is the caller's business. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config.settings.logLevel),
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config.settings.logLevel) }),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: MIB,
     requestIdHeader: 'x-request-id',
@@ -75,18 +82,24 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   }
   await app.register(metricsPlugin);
   await app.register(configPlugin, { config });
-  await app.register(natsPlugin, { servers: deps.natsServers });
+  await app.register(natsPlugin, {
+    servers: deps.natsServers,
+    ...(deps.natsSecurity ? { security: deps.natsSecurity, described: config.settings.nats } : {}),
+  });
   await app.register(slackPlugin);
   await app.register(directoryPlugin);
   await app.register(queuePlugin);
   await app.register(tracePlugin);
   if (roles.worker) await app.register(workerPlugin);
   if (roles.watcher) await app.register(watcherPlugin);
+  await app.register(readinessPlugin);
+  // Every role answers the open probes, so that a supervisor can watch a worker too.
+  await app.register(healthcheck);
+  await app.register(readyz);
   if (!roles.http) return app;
 
   await app.register(authnzPlugin);
   await app.register(botContextPlugin);
-  await app.register(healthcheck);
   await app.register(getTeam);
   await app.register(getUser);
   await app.register(getChannel);

@@ -1,55 +1,20 @@
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { CLI, startCli } from './helpers/cli.js';
 import { TEST_CREDENTIALS } from './helpers/env.js';
 import { startFakeSlack } from './helpers/fake-slack.js';
 import { startTestNats } from './helpers/nats.js';
+import { stopNatsServersOn } from './helpers/processes.js';
 import { FIXTURE_CONFIG, writeTempConfig } from './helpers/temp-config.js';
 
-// The built CLI, as `npm start` and a deployment run it; `npm test` builds before it tests.
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// Several processes of the built CLI: a shared, loaded machine may run them slowly.
+t.setTimeout(180_000);
+
 const SERVICE = { 'x-envoy-internal': 'true', 'x-envoy-downstream-service-cluster': 'someservice' };
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function startCli(args: string[], env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  /** Resolves with the listening address from the JSON log. */
-  const listening = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line in: ${stdout}${stderr}`)), 20_000);
-    child.stdout.on('data', () => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    void exited.then((run) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${run.code}: ${run.stderr}`));
-    });
-  });
-  // Runs that are meant to fail never listen; only a test that awaits `listening` cares.
-  listening.catch(() => undefined);
-  return { child, exited, listening, output: () => stdout + stderr };
-}
 
 t.before(() => {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does)');
@@ -92,18 +57,25 @@ t.test('serve: the routes on a real port, then SIGTERM exits 0', async (t) => {
 t.test('serve without NATS_URL starts and stops its own nats-server', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'omnibot-data-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const cli = startCli(['serve'], { ...TEST_CREDENTIALS, CONFIG_FILE: FIXTURE_CONFIG, DATA_DIR: dataDir, PORT: '0' });
-  t.teardown(() => cli.child.kill('SIGKILL'));
+  // A token left over from the nats CLI means nothing to the embedded server: said, not used, not shown.
+  const cli = startCli(['serve'], { ...TEST_CREDENTIALS, CONFIG_FILE: FIXTURE_CONFIG, DATA_DIR: dataDir, PORT: '0', NATS_TOKEN: 'left-over-token' });
+  t.teardown(async () => {
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    await stopNatsServersOn(path.join(dataDir, 'nats'));
+  });
   const base = await cli.listening;
   const team = await request(`${base}/api/v1/slack/get_team/testteam`, { headers: SERVICE });
   t.equal(team.statusCode, 200);
   await team.body.dump();
   t.ok(existsSync(path.join(dataDir, 'nats', 'jetstream')), 'the JetStream store is under DATA_DIR/nats');
-  const pid = Number(/"pid":(\d+),[^\n]*started embedded nats-server/.exec(cli.output())?.[1]);
+  const pid = Number(/"nats_pid":(\d+),[^\n]*started embedded nats-server/.exec(cli.output())?.[1]);
   t.ok(pid > 0, 'the child pid is logged');
   cli.child.kill('SIGTERM');
   t.equal((await cli.exited).code, 0);
   t.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, 'the embedded nats-server is gone');
+  t.match(cli.output(), /NATS_TOKEN ignored: NATS_URL is not set, and the embedded nats-server takes no credentials/);
+  t.notMatch(cli.output(), /left-over-token/);
 });
 
 t.test('no nats-server on the PATH and no NATS_URL: one line saying what to do', async (t) => {
@@ -122,11 +94,25 @@ t.test('an invalid configuration file stops start-up with exit code 1, naming th
   t.match(run.stderr, /teams\.a: expected string, got number 12/);
 });
 
-t.test('bad arguments, and help', async (t) => {
-  const bad = await startCli(['serv'], {}).exited;
-  t.equal(bad.code, 2);
-  t.match(bad.stderr, /usage: omnibot <serve\|worker\|watcher\|all>/);
-  const help = await startCli(['--help'], {}).exited;
+t.test('--help, --version, and bad arguments', async (t) => {
+  const [bad, none, extra, help, version] = await Promise.all([
+    startCli(['serv'], {}).exited,
+    startCli([], {}).exited,
+    startCli(['serve', 'now'], {}).exited,
+    startCli(['--help'], {}).exited,
+    startCli(['--version'], {}).exited,
+  ]);
+  t.equal(bad.code, 2, 'an unknown role exits 2');
+  t.match(bad.stderr, /^omnibot: unknown role "serv"; expected one of serve, worker, watcher, all, dev\n/, 'and is named');
+  t.equal(none.code, 2, 'no role exits 2');
+  t.match(none.stderr, /usage: omnibot <serve\|worker\|watcher\|all\|dev>/);
+  t.equal(extra.code, 2);
+  t.match(extra.stderr, /serve takes no arguments; got "now"/);
   t.equal(help.code, 0);
-  t.match(help.stdout, /usage/);
+  t.match(help.stdout, /usage: omnibot <serve\|worker\|watcher\|all\|dev>/);
+  t.match(help.stdout, /NATS_CREDS/, 'the help names the NATS variables');
+  t.equal(help.stderr, '');
+  const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  t.equal(version.code, 0);
+  t.equal(version.stdout, `omnibot-ts ${manifest.version}\n`);
 });

@@ -1,5 +1,7 @@
 import { ConfigError } from './errors.js';
 import type { Env } from './credentials.js';
+import { readNatsSettings, type NatsSettings } from './nats.js';
+import { formatDuration, parseDuration, parseSize } from './units.js';
 
 /** How the queue consumer works (the WEBHOOK_WORKER_* variables). */
 export interface WorkerSettings {
@@ -16,13 +18,25 @@ export interface WorkerSettings {
   readonly drainTimeoutMs: number;
 }
 
+/** What omnibot-ts asks for when it creates a stream or KV bucket; an existing one keeps its operator's settings. */
+export interface StreamSettings {
+  readonly replicas: number;
+  /** 0: no limit. */
+  readonly maxAgeMs: number;
+  /** -1: no limit. */
+  readonly maxBytes: number;
+}
+
 /** What the process reads from its environment, apart from credentials. */
 export interface Settings {
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
-  /** Unset: start an embedded nats-server. */
+  /** NATS_URL's servers without credentials, comma-separated; unset: start an embedded nats-server. */
   readonly natsUrl: string | undefined;
+  /** NATS_URL and the nats CLI's NATS_* variables: servers, credentials, TLS. */
+  readonly nats: NatsSettings;
+  readonly stream: StreamSettings;
   /** Always ends with a slash, so that a method name can be appended. */
   readonly slackApiUrl: string;
   readonly dataDir: string;
@@ -72,6 +86,31 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(`environment variable ${name}: expected true or false, got "${env[name]}"`);
 }
 
+// Slack retries for about 5 minutes; the stream's ten-minute duplicate window can't outlast its messages.
+const MIN_MAX_AGE_MS = 10 * 60 * 1000;
+const MIN_MAX_BYTES = 1024 * 1024;
+
+/** One replica, seven days, no size limit: what a single nats-server on a laptop needs. */
+export const DEFAULT_STREAM_SETTINGS: StreamSettings = Object.freeze({ replicas: 1, maxAgeMs: 7 * 24 * 60 * 60 * 1000, maxBytes: -1 });
+
+function streamSettings(env: Env): StreamSettings {
+  const rawAge = env.OMNIBOT_STREAM_MAX_AGE || undefined;
+  const maxAgeMs = rawAge === undefined ? DEFAULT_STREAM_SETTINGS.maxAgeMs : parseDuration(rawAge);
+  if (maxAgeMs === undefined || (maxAgeMs > 0 && maxAgeMs < MIN_MAX_AGE_MS)) {
+    throw new ConfigError(
+      `environment variable OMNIBOT_STREAM_MAX_AGE: expected a duration of at least ${formatDuration(MIN_MAX_AGE_MS)} such as 30d, 720h or 1h30m (units y, M, w, d, h, m, s; a plain number is seconds), or unlimited; got "${rawAge}"`,
+    );
+  }
+  const rawBytes = env.OMNIBOT_STREAM_MAX_BYTES || undefined;
+  const maxBytes = rawBytes === undefined ? DEFAULT_STREAM_SETTINGS.maxBytes : parseSize(rawBytes);
+  if (maxBytes === undefined || (maxBytes >= 0 && maxBytes < MIN_MAX_BYTES)) {
+    throw new ConfigError(
+      `environment variable OMNIBOT_STREAM_MAX_BYTES: expected a size of at least 1MB such as 10GB or 512MiB (units K, M, G, T, powers of 1024; a plain number is bytes), or unlimited; got "${rawBytes}"`,
+    );
+  }
+  return Object.freeze({ replicas: integer(env, 'OMNIBOT_STREAM_REPLICAS', DEFAULT_STREAM_SETTINGS.replicas, 1, 5), maxAgeMs, maxBytes });
+}
+
 function url(env: Env, name: string, fallback: string | undefined, protocols: readonly string[]): string | undefined {
   const raw = env[name] || fallback;
   if (raw === undefined) return undefined;
@@ -93,16 +132,14 @@ export function readSettings(env: Env): Settings {
     throw new ConfigError(`environment variable LOG_LEVEL: expected one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`);
   }
   const slackApiUrl = url(env, 'SLACK_API_URL', 'https://slack.com/api/', ['http:', 'https:']) as string;
-  // nats.js accepts a comma-separated list of servers; check each one.
-  const natsUrl = env.NATS_URL || undefined;
-  for (const server of natsUrl?.split(',') ?? []) {
-    url({ NATS_URL: server.includes('://') ? server : `nats://${server}` }, 'NATS_URL', undefined, ['nats:', 'tls:', 'ws:', 'wss:']);
-  }
+  const nats = readNatsSettings(env);
   return Object.freeze({
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     logLevel,
-    natsUrl,
+    natsUrl: nats.servers?.join(','),
+    nats,
+    stream: streamSettings(env),
     slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/`,
     dataDir: env.DATA_DIR || './data',
     directoryMemoryTtlMs: integer(env, 'DIRECTORY_MEMORY_TTL_SECONDS', 60, 0, 86_400) * 1000,

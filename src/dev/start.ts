@@ -13,6 +13,7 @@ import { readCredentials, type Env } from '../config/credentials.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, type Config } from '../config/load.js';
 import type { ConfigFile } from '../config/schema.js';
+import type { Running } from '../lifecycle.js';
 import type { RunningServer } from '../server.js';
 import { inventedCredentials } from './credentials.js';
 import { startEmulator, type Emulator, type SlashCommand } from './emulator.js';
@@ -135,18 +136,15 @@ export function banner(dev: DevServer): string {
   ].join('\n');
 }
 
-/** The `omnibot dev` command: starts, prints where to look, and stops on SIGINT or SIGTERM. */
-export async function runDev(startRoles: DevOptions['startRoles']): Promise<number> {
+/** The `omnibot dev` command: starts and prints where to look; the CLI's lifecycle stops it on a signal. */
+export async function runDev(startRoles: DevOptions['startRoles']): Promise<Running> {
   const dev = await startDev({ env: process.env, startRoles });
   process.stdout.write(`${banner(dev)}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      dev.server.app.log.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
-  await dev.close();
-  return 0;
+  return {
+    log: dev.server.log,
+    // The emulator closes after the roles, in about no time.
+    closeTimeoutMs: dev.server.closeTimeoutMs + 1_000,
+    close: () => dev.close(),
+    onFatal: (listener) => dev.server.onFatal(listener),
+  };
 }

@@ -1,4 +1,5 @@
 import { KvWatchInclude, type KV, type NatsConnection } from 'nats';
+import { isStreamNotFound, keptDifferences, SILENT_STREAM_LOGGER, StreamCreationError, type StreamLogger } from '../queue/stream-settings.js';
 
 export type DirectoryKind = 'users' | 'channels' | 'ims' | 'emoji';
 
@@ -7,9 +8,13 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export interface DirectoryStoreOptions {
-  /** How long an entry lives in KV without being rewritten; the watcher's refreshes keep live entries fresh. */
+  /** How long an entry lives in KV without being rewritten (0: forever); the watcher's refreshes keep live entries fresh. */
   readonly entryTtlMs: number;
   readonly replicas?: number;
+  /** Each bucket's size limit; -1 (the default): none. */
+  readonly maxBytes?: number;
+  /** Told when an existing bucket's settings differ from these (they are left as its operator set them). */
+  readonly logger?: StreamLogger;
 }
 
 /** A stored value with what KV knows of it. */
@@ -45,17 +50,38 @@ export class DirectoryStore {
     return `omnibot_directory_${kind}`;
   }
 
-  /** Creates the buckets when missing (binding to them when they exist). */
+  /**
+   * Creates the buckets when missing, with these replicas, TTL and size; binds to
+   * existing ones as their operator set them, with one warning for what differs.
+   */
   static async open(nc: NatsConnection, options: DirectoryStoreOptions): Promise<DirectoryStore> {
     const js = nc.jetstream();
+    const jsm = await nc.jetstreamManager();
+    const log = options.logger ?? SILENT_STREAM_LOGGER;
+    const wanted = { replicas: options.replicas ?? 1, maxAgeMs: options.entryTtlMs, maxBytes: options.maxBytes ?? -1 };
     const buckets = new Map<DirectoryKind, KV>();
     for (const kind of DIRECTORY_KINDS) {
-      const kv = await js.views.kv(DirectoryStore.bucketName(kind), {
-        history: 1,
-        ttl: options.entryTtlMs,
-        replicas: options.replicas ?? 1,
-        description: `omnibot-ts directory: ${kind}`,
-      });
+      const bucket = DirectoryStore.bucketName(kind);
+      try {
+        const kept = keptDifferences((await jsm.streams.info(`KV_${bucket}`)).config, wanted);
+        if (kept.length > 0) {
+          log.warn({ bucket, kept }, `KV bucket ${bucket} keeps its operator's settings where they differ from omnibot-ts's: ${kept.join('; ')}`);
+        }
+      } catch (error) {
+        if (!isStreamNotFound(error)) throw error;
+      }
+      // nats.js creates a missing bucket with these options and binds to an existing one unchanged.
+      const kv = await js.views
+        .kv(bucket, {
+          history: 1,
+          ttl: wanted.maxAgeMs,
+          replicas: wanted.replicas,
+          ...(wanted.maxBytes > 0 ? { max_bytes: wanted.maxBytes } : {}),
+          description: `omnibot-ts directory: ${kind}`,
+        })
+        .catch((error: unknown) => {
+          throw new StreamCreationError(`KV bucket ${bucket}`, wanted, error);
+        });
       buckets.set(kind, kv);
     }
     return new DirectoryStore(buckets, options.entryTtlMs);
@@ -95,7 +121,7 @@ export class DirectoryStore {
   async putIfChanged(kind: DirectoryKind, key: string, value: unknown, known?: StoredEntry<unknown> | null): Promise<PutOutcome> {
     const bytes = encoder.encode(JSON.stringify(value));
     const stored = known === undefined ? await this.getEntry<unknown>(kind, key) : known;
-    if (stored && sameBytes(stored.bytes, bytes) && Date.now() - stored.createdMs < this.#entryTtlMs / 2) return 'unchanged';
+    if (stored && sameBytes(stored.bytes, bytes) && (this.#entryTtlMs <= 0 || Date.now() - stored.createdMs < this.#entryTtlMs / 2)) return 'unchanged';
     await this.#bucket(kind).put(key, bytes);
     if (!stored) return 'created';
     return sameBytes(stored.bytes, bytes) ? 'renewed' : 'updated';

@@ -10,12 +10,16 @@ declare module 'fastify' {
   }
 }
 
-// A KV entry outlives several watcher refreshes, so a watcher outage degrades to older data, not to misses.
-const ENTRY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
 export default fp(
   async (app) => {
-    const store = await DirectoryStore.open(app.nats, { entryTtlMs: ENTRY_TTL_MS });
+    // A KV entry outlives many watcher refreshes (seven days by default), so a watcher outage degrades to older data, not to misses.
+    const { stream } = app.config.settings;
+    const store = await DirectoryStore.open(app.nats, {
+      entryTtlMs: stream.maxAgeMs,
+      replicas: stream.replicas,
+      maxBytes: stream.maxBytes,
+      logger: app.log,
+    });
     // Whole-list refreshes page through users.list and conversations.list (Tier 2) one page at a
     // time at the configured pace, with no burst: Slack sees at most that many pages in any minute.
     const lists = new PacedSlackClient(app.slack, {

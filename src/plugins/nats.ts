@@ -1,5 +1,9 @@
 import fp from 'fastify-plugin';
 import { connect, type NatsConnection } from 'nats';
+import type { NatsSettings } from '../config/nats.js';
+import { explainConnectError, explainJetStreamError } from '../queue/connect-error.js';
+import type { NatsSecurityOptions } from '../queue/connection-options.js';
+import { settleWithin } from '../settle-within.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,10 +12,19 @@ declare module 'fastify' {
 }
 
 export interface NatsPluginOptions {
-  /** A comma-separated list of servers, as NATS_URL holds it. */
-  readonly servers: string;
+  /** Servers without credentials: a comma-separated list, as NATS_URL holds it, or an array. */
+  readonly servers: string | readonly string[];
+  /** Credentials and TLS (src/queue/connection-options.ts); none for the embedded server. */
+  readonly security?: NatsSecurityOptions;
+  /** Which credentials and TLS settings those are, so that a refusal can name them. */
+  readonly described?: Pick<NatsSettings, 'auth' | 'tls'>;
   readonly name?: string;
 }
+
+// Each dial's limit: a server that never answers must fail start-up within seconds, not nats.js's 20.
+const DIAL_TIMEOUT_MS = 3_000;
+// Shutdown never waits on a NATS that is gone: drain briefly, then close.
+const DRAIN_TIMEOUT_MS = 2_000;
 
 /**
  * One NATS connection for the process. The first connect must succeed (a
@@ -20,15 +33,30 @@ export interface NatsPluginOptions {
  */
 export default fp<NatsPluginOptions>(
   async (app, options) => {
-    const nc = await connect({
-      servers: options.servers.split(','),
-      name: options.name ?? 'omnibot-ts',
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-      pingInterval: 10_000,
-      // An Error with a stack per request only served async stack traces; it cost ~10% of the ingest CPU.
-      noAsyncTraces: true,
-    });
+    const servers = typeof options.servers === 'string' ? options.servers.split(',') : [...options.servers];
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers,
+        name: options.name ?? 'omnibot-ts',
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        pingInterval: 10_000,
+        timeout: DIAL_TIMEOUT_MS,
+        // An Error with a stack per request only served async stack traces; it cost ~10% of the ingest CPU.
+        noAsyncTraces: true,
+        ...options.security,
+      });
+    } catch (error) {
+      const described = options.described ?? { auth: { kind: 'none' }, tls: { required: false } };
+      throw explainConnectError(error, { ...described, servers });
+    }
+    try {
+      await nc.jetstreamManager();
+    } catch (error) {
+      await nc.close();
+      throw explainJetStreamError(error, servers) ?? error;
+    }
     app.log.info({ server: nc.getServer() }, 'connected to NATS');
     void (async () => {
       for await (const status of nc.status()) {
@@ -39,7 +67,11 @@ export default fp<NatsPluginOptions>(
     })();
     app.decorate('nats', nc);
     app.addHook('onClose', async () => {
-      if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
+      if (nc.isClosed()) return;
+      // drain() waits for a server that may never come back; what it could not flush by then is redelivered.
+      if ((await settleWithin(nc.drain(), DRAIN_TIMEOUT_MS)) === 'timeout' || !nc.isClosed()) {
+        await settleWithin(nc.close(), 1_000);
+      }
     });
   },
   { name: 'omnibot-nats', fastify: '5.x' },

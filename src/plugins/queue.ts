@@ -21,12 +21,12 @@ export interface QueuePluginOptions {
 
 export default fp<QueuePluginOptions>(
   async (app, options) => {
-    await ensureWebhookStream(await app.nats.jetstreamManager());
+    await ensureWebhookStream(await app.nats.jetstreamManager(), app.config.settings.stream, app.log);
     const publisher = new JetStreamPublisher(app.nats, options.publishTimeoutMs ?? 2_000);
     app.decorate('queue', {
       publish: (webhook: Webhook) => publishWebhook(publisher, webhook),
     });
     app.addHook('onClose', () => publisher.close());
   },
-  { name: 'omnibot-queue', fastify: '5.x', dependencies: ['omnibot-nats'] },
+  { name: 'omnibot-queue', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats'] },
 );

@@ -41,7 +41,7 @@ export default fp(
             throw error;
           }
         },
-        settings.worker,
+        { ...settings.worker, stream: settings.stream },
         log,
       );
       log.info({ concurrency: settings.worker.concurrency }, 'worker consuming stream OMNIBOT');

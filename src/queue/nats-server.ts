@@ -18,7 +18,14 @@ export interface NatsServerOptions {
   readonly port?: number;
   readonly host?: string;
   readonly binary?: string;
+  /** A nats-server configuration file (authorization, TLS, accounts); the options above override its own. */
+  readonly configFile?: string;
   readonly startTimeoutMs?: number;
+  /**
+   * In a process group of its own, so that Ctrl-C or a signal to omnibot's group
+   * reaches omnibot alone, which drains its work and then stops the server.
+   */
+  readonly detached?: boolean;
 }
 
 export interface NatsServerProcess {
@@ -34,16 +41,17 @@ const READY = /Server is ready/;
 
 /**
  * Starts `nats-server -js` as a child process on loopback and resolves once it
- * accepts connections. The child is also killed when this process exits, so
- * a crash does not leave a server behind.
+ * accepts connections. The child is also stopped when this process exits, so
+ * a crash does not leave a server behind (only SIGKILL can).
  */
 export async function startNatsServer(options: NatsServerOptions): Promise<NatsServerProcess> {
   const host = options.host ?? '127.0.0.1';
   await mkdir(options.storeDir, { recursive: true });
-  const args = ['-js', '-a', host, '-p', String(options.port || -1), '-sd', options.storeDir];
-  const child = spawn(options.binary ?? 'nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = [...(options.configFile ? ['-c', options.configFile] : []), '-js', '-a', host, '-p', String(options.port || -1), '-sd', options.storeDir];
+  const child = spawn(options.binary ?? 'nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false });
+  // An abrupt exit (a second signal, a crash) still asks the server to stop; it shuts down cleanly on SIGTERM.
   const killOnExit = (): void => {
-    child.kill('SIGKILL');
+    child.kill('SIGTERM');
   };
   process.once('exit', killOnExit);
 

@@ -1,12 +1,15 @@
 import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
-import type { WorkerSettings } from '../config/settings.js';
+import type { StreamSettings, WorkerSettings } from '../config/settings.js';
 import { ENVELOPE_VERSION, HEADERS, WEBHOOK_TYPES, type WebhookType } from '../queue/envelope.js';
 import { STREAM_NAME } from '../queue/subjects.js';
 import { deadLetter, ensureDeadLetterStream } from './dead-letter.js';
 
 export const CONSUMER_NAME = 'omnibot-worker';
 
-export type WorkerOptions = WorkerSettings;
+export type WorkerOptions = WorkerSettings & {
+  /** Replicas, age and size for OMNIBOT_DLQ when the worker creates it. */
+  readonly stream?: StreamSettings;
+};
 
 export interface WorkerLogger {
   info(object: object, message: string): void;
@@ -74,7 +77,7 @@ export class WebhookWorker {
   /** Creates (or updates) the consumer and the dead-letter stream, then starts pulling. */
   static async start(nc: NatsConnection, handler: WebhookHandler, options: WorkerOptions, logger: WorkerLogger): Promise<WebhookWorker> {
     const jsm = await nc.jetstreamManager();
-    await ensureDeadLetterStream(jsm);
+    await ensureDeadLetterStream(jsm, options.stream, logger);
     const config = {
       durable_name: CONSUMER_NAME,
       ack_policy: AckPolicy.Explicit,

@@ -1,4 +1,6 @@
-import { headers as natsHeaders, nanos, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
+import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
+import { DEFAULT_STREAM_SETTINGS, type StreamSettings } from '../config/settings.js';
+import { ensureStream, SILENT_STREAM_LOGGER, type StreamLogger, type StreamSpec } from '../queue/stream-settings.js';
 
 export const DLQ_STREAM = 'OMNIBOT_DLQ';
 export const DLQ_SUBJECT_PREFIX = 'omnibot_dlq.';
@@ -10,24 +12,19 @@ export const DLQ_HEADERS = {
   lastError: 'Omnibot-Last-Error',
 } as const;
 
-/** Dead letters stay long enough for someone to look at them and replay them. */
-const DLQ_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+export const DLQ_STREAM_SPEC: StreamSpec = {
+  name: DLQ_STREAM,
+  subject: `${DLQ_SUBJECT_PREFIX}>`,
+  description: 'omnibot-ts: webhooks the worker gave up on, with why',
+};
 
-/** Creates stream OMNIBOT_DLQ when missing. */
-export async function ensureDeadLetterStream(jsm: JetStreamManager): Promise<void> {
-  try {
-    await jsm.streams.info(DLQ_STREAM);
-  } catch (error) {
-    if (!(error instanceof Error && /stream not found/i.test(error.message))) throw error;
-    await jsm.streams.add({
-      name: DLQ_STREAM,
-      subjects: [`${DLQ_SUBJECT_PREFIX}>`],
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      max_age: nanos(DLQ_MAX_AGE_MS),
-      description: 'omnibot-ts: webhooks the worker gave up on, with why',
-    });
-  }
+/** Creates stream OMNIBOT_DLQ with the configured replicas, age and size; an existing one keeps its operator's. */
+export async function ensureDeadLetterStream(
+  jsm: JetStreamManager,
+  settings: StreamSettings = DEFAULT_STREAM_SETTINGS,
+  log: StreamLogger = SILENT_STREAM_LOGGER,
+): Promise<void> {
+  await ensureStream(jsm, DLQ_STREAM_SPEC, settings, log);
 }
 
 /** Header values are one line of visible text; an error message may hold anything. */

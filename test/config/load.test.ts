@@ -182,5 +182,5 @@ t.test('environment settings', async (t) => {
   await t.rejects(loadConfig({ file, env: { SLACK_API_URL: 'ftp://x' } }), { message: /SLACK_API_URL: expected a http: or https: URL/ });
   await t.rejects(loadConfig({ file, env: { LOG_LEVEL: 'loud' } }), { message: /LOG_LEVEL/ });
   await t.rejects(loadConfig({ file, env: { NATS_URL: 'http://x:4222' } }), { message: /NATS_URL/ });
-  t.equal((await loadConfig({ file, env: { NATS_URL: 'nats://a:4222,b:4222' } })).settings.natsUrl, 'nats://a:4222,b:4222');
+  t.equal((await loadConfig({ file, env: { NATS_URL: 'nats://a:4222,b:4222' } })).settings.natsUrl, 'nats://a:4222,nats://b:4222');
 });

@@ -15,3 +15,27 @@ export async function writeTempConfig(t: Teardown, yaml: string): Promise<string
   await writeFile(file, yaml);
   return file;
 }
+
+/** Slack's routes open to everyone: a configuration's `authorization` for tests that post webhooks. */
+export const SLACK_ROUTES_OPEN = `
+authorization:
+  checks:
+    - module: "omnibot.authnz:allowed_paths"
+      kwargs: { paths: ["/api/v1/slack/"] }
+teams: { "testteam": "T12345678" }
+bots: { "testteam": { "echobot": "A12345678" } }
+`;
+
+/** One bot whose message command `command` calls `url` back (http_callback), Slack's routes open. */
+export function callbackConfigYaml(command: string, url: string): string {
+  return `${SLACK_ROUTES_OPEN}
+handlers:
+  message_handlers:
+    - match: "${command}"
+      match_type: "command"
+      bots: { "testteam": ["echobot"] }
+      callbacks:
+        - module: "omnibot.callbacks.network_callbacks:http_callback"
+          kwargs: { request_kwargs: { url: "${url}", timeout: 120 } }
+`;
+}

@@ -103,7 +103,7 @@ t.test('two watchers of omnibot\'s own kind of configuration: one acts; kill it 
   const file = await configWith(t, 2);
   const text = (await readFile(file, 'utf8')).replace('primary_bot:\n  "testteam": "echobot"\n', 'primary_bot:\n  "testteam": "echobot"\n  "test2ndteam": "test2ndteambot"\n');
   const config = await writeTempConfig(t, text);
-  const env = { ...TEST_CREDENTIALS, CONFIG_FILE: config, NATS_URL: nats.url, SLACK_API_URL: fake.url };
+  const env = { ...TEST_CREDENTIALS, CONFIG_FILE: config, NATS_URL: nats.url, SLACK_API_URL: fake.url, PORT: '0' };
 
   const first = runCli(t, ['watcher'], env);
   await first.waitFor(/watcher acting: this process holds the claim/);

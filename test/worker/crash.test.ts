@@ -7,7 +7,7 @@ import { buildTestApp } from '../helpers/app.js';
 import { startCallbackService } from '../helpers/callback-service.js';
 import { TEST_CREDENTIALS } from '../helpers/env.js';
 import { slackJson } from '../helpers/slack-requests.js';
-import { writeTempConfig } from '../helpers/temp-config.js';
+import { callbackConfigYaml, writeTempConfig } from '../helpers/temp-config.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -15,22 +15,7 @@ t.test('a worker killed while a callback is in flight: the message is delivered 
   t.ok(existsSync(CLI), 'the built CLI (npm test builds it)');
   const service = await startCallbackService();
   t.teardown(() => service.close());
-  const yaml = `
-authorization:
-  checks:
-    - module: "omnibot.authnz:allowed_paths"
-      kwargs: { paths: ["/api/v1/slack/"] }
-teams: { "testteam": "T12345678" }
-bots: { "testteam": { "echobot": "A12345678" } }
-handlers:
-  message_handlers:
-    - match: "work"
-      match_type: "command"
-      bots: { "testteam": ["echobot"] }
-      callbacks:
-        - module: "omnibot.callbacks.network_callbacks:http_callback"
-          kwargs: { request_kwargs: { url: "${service.url}/work", timeout: 60 } }
-`;
+  const yaml = callbackConfigYaml('work', `${service.url}/work`);
   // The HTTP role only, in this process; the workers are separate processes of the built CLI.
   const { app, fake, nats } = await buildTestApp(t, { yaml });
   fake.on('auth.test', { ok: true, user_id: 'UBOT', bot_id: 'BBOT' });
@@ -49,6 +34,8 @@ handlers:
         NATS_URL: nats.url,
         SLACK_API_URL: fake.url,
         LOG_LEVEL: 'warn',
+        // A worker listens too, for /healthcheck and /readyz: on a free port.
+        PORT: '0',
         WEBHOOK_WORKER_ACK_WAIT_SECONDS: '2',
       },
       stdio: 'ignore',
