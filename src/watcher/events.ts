@@ -1,9 +1,12 @@
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { STREAM_NAME } from '../queue/subjects.js';
+import { settleWithin } from '../settle-within.js';
 
 /** The watcher's own durable consumer on stream OMNIBOT: independent of the worker's `omnibot-worker`. */
 export const DIRECTORY_CONSUMER = 'omnibot-directory';
 const EVENT_SUBJECTS = 'omnibot.event.>';
+/** How long stopping waits for the update in flight. */
+const STOP_WAIT_MS = 1_000;
 
 export interface EventConsumerLogger {
   warn(object: object, message: string): void;
@@ -117,6 +120,7 @@ export class DirectoryEventConsumer {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#currentBatch?.stop();
-    await this.#loop?.catch(() => undefined);
+    // Bounded: with NATS gone, an update in flight waits out its timeout; unacked, it is delivered again.
+    await settleWithin(this.#loop ?? Promise.resolve(), STOP_WAIT_MS);
   }
 }

@@ -3,9 +3,12 @@ import { hostname } from 'node:os';
 import type { KV, NatsConnection } from 'nats';
 import { isWrongRevision } from '../directory/store.js';
 import { sleep } from '../sleep.js';
+import { settleWithin } from '../settle-within.js';
 
 export const LEASE_BUCKET = 'omnibot_watcher';
 const LEASE_KEY = 'acting';
+/** How long stopping waits on NATS: a watcher must not hold up a shutdown that NATS can't help with. */
+const STOP_WAIT_MS = 1_000;
 
 export interface LeaseLogger {
   info(object: object, message: string): void;
@@ -85,10 +88,12 @@ export class Lease {
   /** Stops taking part; a holder gives the claim up, so that another takes over at once. */
   async stop(): Promise<void> {
     this.#stopper.abort();
-    await this.#loop;
+    // A loop waiting on a NATS that is gone would hold the shutdown for the request's whole timeout.
+    await settleWithin(this.#loop ?? Promise.resolve(), STOP_WAIT_MS);
     if (!this.#held) return;
     this.#lose('stopping', 'info');
-    await this.#kv.delete(LEASE_KEY, { previousSeq: this.#revision }).catch(() => undefined);
+    // Given up at once when NATS answers; otherwise the claim expires by itself after its TTL.
+    await settleWithin(this.#kv.delete(LEASE_KEY, { previousSeq: this.#revision }), STOP_WAIT_MS);
   }
 
   async #run(): Promise<void> {

@@ -4,7 +4,11 @@ import { LIST_KINDS, type Directory, type ListKind } from '../directory/director
 import { applyQueuedEvent } from './apply-event.js';
 import { DirectoryEventConsumer, type EventConsumerOptions } from './events.js';
 import { Lease } from './lease.js';
+import { settleWithin } from '../settle-within.js';
 import { sleep } from '../sleep.js';
+
+/** How long stopping waits for a refresh in progress to see that it should stop. */
+const REFRESH_STOP_WAIT_MS = 1_000;
 
 export interface WatcherLogger {
   debug(object: object, message: string): void;
@@ -125,7 +129,9 @@ class Acting {
   async stop(): Promise<void> {
     this.#abort.abort();
     await this.#events?.stop();
-    await Promise.all(this.#loops);
+    // A refresh sees the abort between pages; one waiting on Slack's pace or on its retries is not
+    // waited for: it ends by itself, and what it already stored is as good as a finished page.
+    await settleWithin(Promise.all(this.#loops), REFRESH_STOP_WAIT_MS);
     // Started while stopping: stopped now.
     await this.#events?.stop();
   }
