@@ -6,7 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/load.js';
 import { lazyChildLogger, loggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
+import { answerClientError, answerUnroutedRequests } from './http/raw-answers.js';
 import natsPlugin from './plugins/nats.js';
 import slackPlugin from './plugins/slack.js';
 import directoryPlugin from './plugins/directory.js';
@@ -50,8 +51,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     bodyLimit: MIB,
     requestIdHeader: 'x-request-id',
     // Slack and services call with exact paths; a trailing slash is still the same route.
-    routerOptions: { ignoreTrailingSlash: true },
+    // A parameter may be an email (254 characters), percent-encoded; longer ones are a 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  answerUnroutedRequests(app.server);
 
   for (const warning of config.warnings) app.log.warn(warning);
 

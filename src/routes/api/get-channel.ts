@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { errorResponses } from '../error-responses.js';
 import { ErrorBody, SlackConversationBody } from './schemas.js';
 
 const getChannel: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,7 +19,7 @@ const getChannel: FastifyPluginAsyncTypebox = async (app) => {
             { ...SlackConversationBody.properties, channel: SlackConversationBody },
             { additionalProperties: true },
           ),
-          404: ErrorBody,
+          ...errorResponses(ErrorBody, [400, 403, 404, 414, 500, 502, 503], { 404: 'Unknown team or bot, or no channel has that name.' }),
         },
       },
     },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { userDisplayName } from '../../directory/types.js';
+import { errorResponses } from '../error-responses.js';
 import { ErrorBody } from './schemas.js';
 
 const UserSummary = Type.Object({
@@ -19,7 +20,7 @@ const getUser: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           // Both shapes at once: the documented one (fields at the top level) and omnibot's (under `user`).
           200: Type.Object({ ...UserSummary.properties, user: UserSummary }),
-          404: ErrorBody,
+          ...errorResponses(ErrorBody, [400, 403, 404, 414, 500, 502, 503], { 404: 'Unknown team or bot, or no live user has that email.' }),
         },
       },
     },

@@ -4,7 +4,7 @@ import { EMPTY_ANSWER_TYPES, INTERACTIVE_TYPES, interactiveCallbackId, interacti
 import { resolveCallback } from '../../worker/callbacks/resolve.js';
 import { interactiveComponentPayload } from '../../worker/payloads/interactive-component.js';
 import { openDialog } from './dialog.js';
-import { fail, FailureBody, queueUnavailable } from './failure.js';
+import { fail, queueUnavailable, webhookErrors } from './failure.js';
 import { findBot } from './find-bot.js';
 import { storeWebhook } from './store.js';
 import { INVALID_SIGNATURE, signatureAccepted, tokenAccepted } from './verify.js';
@@ -28,6 +28,7 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/slack/interactive',
     {
+      config: { errorStyle: 'slack' },
       schema: {
         body: InteractiveForm,
         response: {
@@ -37,10 +38,7 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
             Type.Object({}, { additionalProperties: true, description: 'A write-message answer or a synchronous callback\'s answer.' }),
             EmptyBody,
           ]),
-          400: FailureBody,
-          401: FailureBody,
-          403: FailureBody,
-          503: FailureBody,
+          ...webhookErrors,
         },
       },
     },

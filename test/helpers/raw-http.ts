@@ -1,0 +1,61 @@
+import net from 'node:net';
+
+export interface RawAnswer {
+  /** Each response's status, in order (pipelined requests get one each). */
+  readonly statuses: number[];
+  /** The last response's headers, lower-cased. */
+  readonly headers: Record<string, string>;
+  /** The last response's body. */
+  readonly body: string;
+  /** The bytes as they came. */
+  readonly raw: string;
+  /** The server closed the connection (rather than the wait running out). */
+  readonly closedByServer: boolean;
+}
+
+/**
+ * Sends bytes on a fresh connection, as they are (what app.inject can't send:
+ * unknown methods, malformed framing, oversized headers), and reads until the
+ * server closes or `waitMs` passes.
+ */
+export function rawRequest(port: number, chunks: string | readonly string[], options: { waitMs?: number; chunkDelayMs?: number } = {}): Promise<RawAnswer> {
+  const parts = typeof chunks === 'string' ? [chunks] : chunks;
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let raw = '';
+    let done = false;
+    const finish = (closedByServer: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ ...parse(raw), raw, closedByServer });
+    };
+    const timer = setTimeout(() => finish(false), options.waitMs ?? 10_000);
+    socket.setEncoding('latin1');
+    socket.on('data', (data: string) => (raw += data));
+    socket.on('error', () => finish(true));
+    socket.on('close', () => finish(true));
+    let next = 0;
+    const send = (): void => {
+      if (done || next >= parts.length) return;
+      socket.write(parts[next++] as string, 'latin1');
+      if (next < parts.length) setTimeout(send, options.chunkDelayMs ?? 0);
+    };
+    socket.on('connect', send);
+  });
+}
+
+function parse(raw: string): { statuses: number[]; headers: Record<string, string>; body: string } {
+  const statuses = [...raw.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((match) => Number(match[1]));
+  const last = raw.lastIndexOf('HTTP/1.1 ');
+  const response = last === -1 ? '' : raw.slice(last);
+  const split = response.indexOf('\r\n\r\n');
+  const head = split === -1 ? response : response.slice(0, split);
+  const headers: Record<string, string> = {};
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { statuses, headers, body: split === -1 ? '' : response.slice(split + 4) };
+}
