@@ -7,7 +7,8 @@ import type { Config } from './config/load.js';
 import { lazyChildLogger, loggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
-import { answerClientError, answerUnroutedRequests } from './http/raw-answers.js';
+import { answerClientError } from './http/raw-answers.js';
+import { DEFAULT_HTTP_TIMEOUTS, httpServerFactory, type HttpTimeouts } from './http/server-factory.js';
 import natsPlugin from './plugins/nats.js';
 import slackPlugin from './plugins/slack.js';
 import directoryPlugin from './plugins/directory.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   readonly roles?: Roles;
   /** Fastify's logger option; defaults to JSON lines at the configured level with secrets redacted. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Shorter time limits for tests of slow clients; production uses the defaults. */
+  readonly httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 const MIB = 1024 * 1024;
@@ -55,8 +58,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    serverFactory: httpServerFactory({ ...DEFAULT_HTTP_TIMEOUTS, keepAliveMs: config.settings.httpKeepAliveTimeoutMs, ...deps.httpTimeouts }),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  answerUnroutedRequests(app.server);
 
   for (const warning of config.warnings) app.log.warn(warning);
 

@@ -51,18 +51,23 @@ const refused = new WeakSet<Duplex>();
 type HttpSocket = Duplex & { _httpMessage?: ServerResponse | null };
 
 /**
- * Runs `then` once no response is being written on the socket: an answer
- * written now would land inside the response to an earlier request on the
- * same connection (Node's `_httpMessage` is that response; pipelined ones
- * queue behind it and take its place in turn).
+ * Runs `then` once no response for an earlier request is being written on
+ * the socket: an answer written now would land inside it. Node's
+ * `_httpMessage` is the response being written; pipelined ones queue behind
+ * it and take its place in turn. When that response is for the very request
+ * that failed (its body timed out, say), nothing is waiting for it: the
+ * answer goes now, unless its handler has already started answering.
  */
 function afterResponsesInFlight(socket: HttpSocket, then: () => void): void {
   const current = socket._httpMessage;
   if (!current || current.writableFinished) {
     then();
-    return;
+  } else if (!current.req.complete) {
+    if (current.headersSent) socket.destroy();
+    else then();
+  } else {
+    current.once('finish', () => setImmediate(() => afterResponsesInFlight(socket, then)));
   }
-  current.once('finish', () => setImmediate(() => afterResponsesInFlight(socket, then)));
 }
 
 /**
@@ -94,8 +99,25 @@ export function answerUnroutedRequests(server: Server): void {
   });
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     request.resume();
-    const body = JSON.stringify(errorBody('api', { error: STATUS_ERRORS[417] as string, message: 'Only "Expect: 100-continue" is understood.' }));
-    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', 'x-slack-no-retry': '1' });
-    response.end(body);
+    answerAndEnd(response, 417, 'Only "Expect: 100-continue" is understood.');
   });
+}
+
+/** An HTTP/1.1 request must name its Host (RFC 9112): a 400, as Node would answer, but in JSON. True when answered. */
+export function rejectWithoutHost(request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.headers.host !== undefined || request.httpVersion !== '1.1') return false;
+  request.resume();
+  answerAndEnd(response, 400, 'An HTTP/1.1 request needs a Host header.');
+  return true;
+}
+
+function answerAndEnd(response: ServerResponse, status: number, message: string): void {
+  const body = JSON.stringify(errorBody('api', { error: STATUS_ERRORS[status] ?? 'invalid request', message }));
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+    'x-slack-no-retry': '1',
+  });
+  response.end(body);
 }

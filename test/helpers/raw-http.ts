@@ -46,16 +46,26 @@ export function rawRequest(port: number, chunks: string | readonly string[], opt
   });
 }
 
+/** Responses one after the other, each framed by its Content-Length (the rest of the bytes when it has none). */
 function parse(raw: string): { statuses: number[]; headers: Record<string, string>; body: string } {
-  const statuses = [...raw.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((match) => Number(match[1]));
-  const last = raw.lastIndexOf('HTTP/1.1 ');
-  const response = last === -1 ? '' : raw.slice(last);
-  const split = response.indexOf('\r\n\r\n');
-  const head = split === -1 ? response : response.slice(0, split);
-  const headers: Record<string, string> = {};
-  for (const line of head.split('\r\n').slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  const statuses: number[] = [];
+  let headers: Record<string, string> = {};
+  let body = '';
+  let at = 0;
+  while (raw.startsWith('HTTP/1.1 ', at)) {
+    const headEnd = raw.indexOf('\r\n\r\n', at);
+    const head = raw.slice(at, headEnd === -1 ? raw.length : headEnd).split('\r\n');
+    statuses.push(Number(head[0]?.slice(9, 12)));
+    headers = {};
+    for (const line of head.slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    if (headEnd === -1) break;
+    const start = headEnd + 4;
+    const length = headers['content-length'] === undefined ? raw.length - start : Number(headers['content-length']);
+    body = raw.slice(start, start + length);
+    at = start + length;
   }
-  return { statuses, headers, body: split === -1 ? '' : response.slice(split + 4) };
+  return { statuses, headers, body };
 }
