@@ -1,5 +1,6 @@
 import type { Bot } from '../config/registry.js';
 import type { SlackWebClient } from '../slack/web-api.js';
+import { isEmailWithinLimit, isNameWithinLimit, isSlackIdShaped } from '../slack/limits.js';
 import { botCallToken } from '../slack/tokens.js';
 import { forEachConcurrently } from './concurrently.js';
 import { directoryKeys as keys } from './keys.js';
@@ -62,6 +63,8 @@ export class Directory {
 
   /** A user by id, deleted ones included (Slack's users.info returns them too, and old messages mention them). */
   async userById(bot: Bot, userId: string): Promise<SlackUser | null> {
+    // Beyond Slack's limits nothing can match: no lookup, and no key built from it (keys.ts).
+    if (!isSlackIdShaped(userId)) return null;
     const key = keys.userById(bot.team.name, userId);
     const known = await this.#read<SlackUser>('users', key);
     if (known !== undefined) return known;
@@ -76,6 +79,7 @@ export class Directory {
 
   /** A live user by email (case-insensitive); deleted users are not returned. */
   async userByEmail(bot: Bot, email: string): Promise<SlackUser | null> {
+    if (!isEmailWithinLimit(email)) return null;
     const indexKey = keys.userIdByEmail(bot.team.name, email);
     const userId = await this.#read<string>('users', indexKey);
     if (userId) {
@@ -95,6 +99,7 @@ export class Directory {
   /** A live user by display name, else user name; a leading `@` is ignored. */
   async userByName(bot: Bot, name: string): Promise<SlackUser | null> {
     const wanted = name.startsWith('@') ? name.slice(1) : name;
+    if (!isNameWithinLimit(wanted)) return null;
     const find = async (): Promise<SlackUser | null> => {
       const userId = await this.#read<string>('users', keys.userIdByName(bot.team.name, wanted));
       if (!userId) return null;
@@ -108,6 +113,7 @@ export class Directory {
   // ---- channels
 
   async channelById(bot: Bot, channelId: string): Promise<SlackConversation | null> {
+    if (!isSlackIdShaped(channelId)) return null;
     const key = keys.channelById(bot.team.name, channelId);
     const known = await this.#read<SlackConversation>('channels', key);
     if (known !== undefined) return known;
@@ -123,6 +129,7 @@ export class Directory {
   /** A public or private channel by name; a leading `#` is ignored. */
   async channelByName(bot: Bot, name: string): Promise<SlackConversation | null> {
     const wanted = name.startsWith('#') ? name.slice(1) : name;
+    if (!isNameWithinLimit(wanted)) return null;
     const find = async (): Promise<SlackConversation | null> => {
       const channelId = await this.#read<string>('channels', keys.channelIdByName(bot.team.name, wanted));
       if (!channelId) return null;
@@ -135,11 +142,13 @@ export class Directory {
   // ---- IMs (they belong to a bot: each bot has its own IM with a user)
 
   async imById(bot: Bot, imId: string): Promise<SlackConversation | null> {
+    if (!isSlackIdShaped(imId)) return null;
     return (await this.#read<SlackConversation>('ims', keys.imById(bot.team.name, bot.name, imId))) ?? null;
   }
 
   /** The bot's open IM with a user, when the directory knows one (and the user is not deleted). */
   async imByUser(bot: Bot, userId: string): Promise<SlackConversation | null> {
+    if (!isSlackIdShaped(userId)) return null;
     const find = async (): Promise<SlackConversation | null> => {
       const imId = await this.#read<string>('ims', keys.imIdByUser(bot.team.name, bot.name, userId));
       const im = imId ? await this.imById(bot, imId) : null;
@@ -153,6 +162,7 @@ export class Directory {
    * conversations.open (and remembered). Null when Slack won't open one.
    */
   async openIm(bot: Bot, userId: string): Promise<SlackConversation | null> {
+    if (!isSlackIdShaped(userId)) return null;
     const known = await this.imByUser(bot, userId);
     if (known) return known;
     return this.#flights.run(`conversations.open ${keys.imIdByUser(bot.team.name, bot.name, userId)}`, async () => {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { SLACK_LIMITS } from '../../slack/limits.js';
 import { errorResponses } from '../error-responses.js';
 import { ErrorBody, SlackConversationBody } from './schemas.js';
 
@@ -11,7 +12,8 @@ const getChannel: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({
           team_name: Type.String(),
           bot_name: Type.String(),
-          channel_name: Type.String({ minLength: 1 }),
+          // Slack's channel names are at most 80 characters, after an optional leading #.
+          channel_name: Type.String({ minLength: 1, maxLength: SLACK_LIMITS.nameLength + 1 }),
         }),
         response: {
           // omnibot answered the channel bare; the documented API wraps it in `channel`. Both, so either client works.

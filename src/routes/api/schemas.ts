@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { SLACK_LIMITS } from '../../slack/limits.js';
 
 /**
  * `{"error": "..."}`: the shape of every error omnibot's API answers with.
@@ -13,6 +14,9 @@ export const ErrorBody = Type.Object(
   },
   { additionalProperties: true },
 );
+
+/** An email in a path: longer than an address can be is a 400 at once, with no lookup. */
+export const EmailParam = Type.String({ minLength: 1, maxLength: SLACK_LIMITS.emailLength, description: 'The user\'s email address.' });
 
 export const TeamParams = Type.Object({ team_name: Type.String() });
 export const BotParams = Type.Object({ team_name: Type.String(), bot_name: Type.String() });

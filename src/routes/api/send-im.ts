@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ActionBody, ActionRefused, answerAction, readAction, SlackAnswer } from './perform.js';
 import { errorResponses } from '../error-responses.js';
-import { ErrorBody } from './schemas.js';
+import { EmailParam, ErrorBody } from './schemas.js';
 
 const sendIm: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -11,7 +11,7 @@ const sendIm: FastifyPluginAsyncTypebox = async (app) => {
       // omnibot's send_im errors name what was asked for beside the error.
       config: { echoParamsInErrors: true, errorStyle: 'action' },
       schema: {
-        params: Type.Object({ team_name: Type.String(), bot_name: Type.String(), email: Type.String({ minLength: 1 }) }),
+        params: Type.Object({ team_name: Type.String(), bot_name: Type.String(), email: EmailParam }),
         body: ActionBody,
         response: {
           200: SlackAnswer,
