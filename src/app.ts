@@ -7,6 +7,7 @@ import type { Config } from './config/load.js';
 import { lazyChildLogger, loggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
+import jsonBodyPlugin from './plugins/json-body.js';
 import { answerClientError } from './http/raw-answers.js';
 import { DEFAULT_HTTP_TIMEOUTS, httpServerFactory, type HttpTimeouts } from './http/server-factory.js';
 import natsPlugin from './plugins/nats.js';
@@ -66,6 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const roles = deps.roles ?? { http: true, worker: false };
   await app.register(sensible);
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   if (roles.http) {
     // Overloaded: answer 503 with Retry-After at once, so Slack retries later instead of timing out on us.
     const { overload } = config.settings;

@@ -41,6 +41,8 @@ export default fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const style = request.routeOptions.config.errorStyle ?? 'api';
       if (error instanceof SlackClientError) {
+        // The caller's arguments could not be sent at all (JSON-encoding them failed).
+        if (error.code === 'invalid_arguments') return send(reply, style, 400, { error: STATUS_ERRORS[400] as string, message: error.message, code: error.code });
         request.log.error({ err: error }, 'Slack request failed');
         return send(reply, style, 502, { error: STATUS_ERRORS[502] as string, code: error.code });
       }

@@ -11,6 +11,19 @@ export class QueueUnavailableError extends Error {
   override readonly name = 'QueueUnavailableError';
 }
 
+/** The payload cannot be serialised (nested too deeply for the stack): storing it again cannot help. */
+export class UnserializableWebhookError extends Error {
+  override readonly name = 'UnserializableWebhookError';
+}
+
+function serialise(payload: Record<string, unknown>): Buffer {
+  try {
+    return Buffer.from(JSON.stringify({ event: payload }));
+  } catch (error) {
+    throw new UnserializableWebhookError(`the webhook cannot be serialised: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export interface Webhook {
   readonly type: WebhookType;
   readonly teamName: string;
@@ -44,7 +57,8 @@ export type PublishResult = StoredAck;
 /**
  * Stores a webhook in stream OMNIBOT and resolves only on JetStream's ack, so
  * a 200 to Slack always means the message is stored. Rejects with
- * QueueUnavailableError when it may work later, MessageTooLargeError when it never will.
+ * QueueUnavailableError when it may work later, MessageTooLargeError or
+ * UnserializableWebhookError when it never will.
  */
 export async function publishWebhook(publisher: JetStreamPublisher, webhook: Webhook): Promise<PublishResult> {
   // fromRecord takes the values as they are; nats.js's set() would also re-case and search every
@@ -61,7 +75,7 @@ export async function publishWebhook(publisher: JetStreamPublisher, webhook: Web
   const h = MsgHdrsImpl.fromRecord(record);
   const body = webhook.payloadJson
     ? Buffer.concat([EVENT_PREFIX, webhook.payloadJson, EVENT_SUFFIX])
-    : Buffer.from(JSON.stringify({ event: webhook.payload }));
+    : serialise(webhook.payload);
   try {
     return await publisher.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, h);
   } catch (error) {

@@ -134,6 +134,23 @@ t.test('an unknown type or version goes to the dead-letter stream at once', asyn
   t.equal(handled.length, 0);
 });
 
+t.test('JSON nested 5,000 levels deep goes to the dead-letter stream at once, not after failing every delivery', async (t) => {
+  const handled: unknown[] = [];
+  const { startWorker, js, reader } = await setup(t, async (_type, payload) => void handled.push(payload));
+  await startWorker();
+  const h = natsHeaders();
+  h.set('Omnibot-Type', 'event');
+  h.set('Omnibot-Version', '2');
+  const deep = `{"event":{"type":"message","blocks":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+  await js.publish('omnibot.event.testteam.echobot', deep, { headers: h });
+  await waitFor(() => false, 1_000).catch(() => undefined);
+  const dead = await reader.messages(DLQ_STREAM);
+  t.equal(dead.length, 1);
+  t.equal(dead[0]?.headers[DLQ_HEADERS.deliveryCount], '1', 'on the first delivery');
+  t.match(dead[0]?.headers[DLQ_HEADERS.lastError], /nested deeper than 128 levels/);
+  t.equal(handled.length, 0, 'never handed to a handler');
+});
+
 t.test('a long handler keeps its message (the ack deadline is extended)', async (t) => {
   const deliveries: number[] = [];
   const { startWorker, publish } = await setup(t, async (_type, _payload, message) => {

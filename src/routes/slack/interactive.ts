@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { EMPTY_ANSWER_TYPES, INTERACTIVE_TYPES, interactiveCallbackId, interactiveTeamId, MissingActionsError } from '../../slack/interactive.js';
+import { jsonNestingWithin, JsonTooDeepError } from '../../json-depth.js';
 import { resolveCallback } from '../../worker/callbacks/resolve.js';
 import { interactiveComponentPayload } from '../../worker/payloads/interactive-component.js';
 import { openDialog } from './dialog.js';
@@ -16,6 +17,8 @@ const NO_APP = 'Token sent with interactive component does not match any configu
 
 function parsePayload(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
+  // Stored by serialising it again, which a payload nested thousands deep would fail.
+  if (!jsonNestingWithin(text)) throw new JsonTooDeepError('The payload field');
   try {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
