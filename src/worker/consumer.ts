@@ -185,9 +185,9 @@ export class WebhookWorker {
 
   async #deadLetter(message: JsMsg, reason: string, context: object): Promise<void> {
     try {
-      await deadLetter(this.#js, message, reason);
+      const { bodyOmitted } = await deadLetter(this.#js, message, reason);
       message.ack();
-      this.#logger.error({ ...context, reason }, 'message moved to the dead-letter stream');
+      this.#logger.error({ ...context, reason, body_omitted: bodyOmitted }, 'message moved to the dead-letter stream');
     } catch (error) {
       // Not stored in the DLQ: leave it to be delivered again rather than lose it.
       this.#logger.error({ ...context, err: error }, 'could not dead-letter the message; it will be delivered again');
