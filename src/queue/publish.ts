@@ -3,6 +3,7 @@ import { MsgHdrsImpl } from 'nats';
 import { ENVELOPE_VERSION, HEADERS, type WebhookType } from './envelope.js';
 import { MessageTooLargeError, type JetStreamPublisher, type StoredAck } from './jetstream-publisher.js';
 import { webhookSubject } from './subjects.js';
+import { eventJsonWithoutToken, payloadWithoutToken } from './without-token.js';
 
 const EVENT_PREFIX = Buffer.from('{"event":');
 const EVENT_SUFFIX = Buffer.from('}');
@@ -31,7 +32,8 @@ export interface Webhook {
   readonly payload: Record<string, unknown>;
   /**
    * The payload's JSON exactly as Slack sent it, when the payload is that JSON
-   * unchanged: stored as is, instead of serialising the parsed object again.
+   * unchanged: stored as is (but for the token), instead of serialising the
+   * parsed object again.
    */
   readonly payloadJson?: Buffer;
   /** JetStream's de-duplication id: the same id within the window is stored once. */
@@ -73,9 +75,10 @@ export async function publishWebhook(publisher: JetStreamPublisher, webhook: Web
   if (webhook.retryNum) record[HEADERS.retryNum] = [headerValue(webhook.retryNum)];
   if (webhook.retryReason) record[HEADERS.retryReason] = [headerValue(webhook.retryReason)];
   const h = MsgHdrsImpl.fromRecord(record);
-  const body = webhook.payloadJson
-    ? Buffer.concat([EVENT_PREFIX, webhook.payloadJson, EVENT_SUFFIX])
-    : serialise(webhook.payload);
+  // Stored without Slack's verification token (without-token.ts).
+  const { payloadJson } = webhook;
+  const asSent = payloadJson && (Object.hasOwn(webhook.payload, 'token') ? eventJsonWithoutToken(payloadJson) : [payloadJson]);
+  const body = asSent ? Buffer.concat([EVENT_PREFIX, ...asSent, EVENT_SUFFIX]) : serialise(payloadWithoutToken(webhook.payload));
   try {
     return await publisher.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, h);
   } catch (error) {
