@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody, STATUS_ERRORS, type ErrorFields, type ErrorStyle } from '../http/error-body.js';
-import { SlackClientError } from '../slack/errors.js';
+import { SlackApiError, SlackClientError } from '../slack/errors.js';
 import './route-config.js';
 
 /** Methods a route here may be registered for; what a 405 lists in its Allow header. */
@@ -38,12 +38,32 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
  */
 export default fp(
   async (app) => {
+    // Routes without parameters (Slack's three above all), by URL: an error on one of them for a
+    // method it does not serve (a 404 or 405, or a body refused on the way there) takes its error
+    // shape, so Slack gets X-Slack-No-Retry even from a method it did not mean.
+    const styleOfStaticUrl = new Map<string, ErrorStyle>();
+    app.addHook('onRoute', (route) => {
+      const style = route.config?.errorStyle;
+      if (style && !route.url.includes(':') && !route.url.includes('*')) styleOfStaticUrl.set(route.url, style);
+    });
+    const styleOf = (request: FastifyRequest): ErrorStyle => {
+      const own = request.routeOptions.config.errorStyle;
+      if (own || !request.is404) return own ?? 'api';
+      const path = pathOf(request.url);
+      return styleOfStaticUrl.get(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path) ?? 'api';
+    };
+
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const style = request.routeOptions.config.errorStyle ?? 'api';
+      const style = styleOf(request);
       if (error instanceof SlackClientError) {
         // The caller's arguments could not be sent at all (JSON-encoding them failed).
         if (error.code === 'invalid_arguments') return send(reply, style, 400, { error: STATUS_ERRORS[400] as string, message: error.message, code: error.code });
         request.log.error({ err: error }, 'Slack request failed');
+        return send(reply, style, 502, { error: STATUS_ERRORS[502] as string, code: error.code });
+      }
+      if (error instanceof SlackApiError) {
+        // Slack refused what a request needed on the way (a users.list for omnibot_parse, say): Slack's problem, not the caller's.
+        request.log.error({ err: error }, 'Slack refused a call the request needed');
         return send(reply, style, 502, { error: STATUS_ERRORS[502] as string, code: error.code });
       }
       if (error.validation) {
@@ -63,14 +83,6 @@ export default fp(
       return send(reply, style, status, { error: error.message, ...(error.code ? { code: error.code } : {}) });
     });
 
-    // Routes without parameters (Slack's three above all), by URL: a 404 or 405 on one of them
-    // takes its error shape, so Slack gets X-Slack-No-Retry even from a path it mistyped.
-    const styleOfStaticUrl = new Map<string, ErrorStyle>();
-    app.addHook('onRoute', (route) => {
-      const style = route.config?.errorStyle;
-      if (style && !route.url.includes(':') && !route.url.includes('*')) styleOfStaticUrl.set(route.url, style);
-    });
-
     const served = (method: string, path: string): boolean => {
       try {
         return app.findRoute({ method: method as (typeof ROUTABLE_METHODS)[number], url: path }) !== null;
@@ -81,7 +93,7 @@ export default fp(
 
     app.setNotFoundHandler((request, reply) => {
       const path = pathOf(request.url);
-      const style = styleOfStaticUrl.get(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path) ?? 'api';
+      const style = styleOf(request);
       const allowed = ROUTABLE_METHODS.filter((method) => method !== request.method && served(method, path));
       if (allowed.length > 0) {
         void reply.header('allow', allowed.join(', '));

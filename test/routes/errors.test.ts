@@ -65,6 +65,11 @@ t.test('a path served for other methods: 405 with Allow; a path served for none:
   t.equal(getEvent.headers['x-slack-no-retry'], '1', 'a Slack path keeps X-Slack-No-Retry');
   t.match(getEvent.json(), { status: 'failure', error: 'method not allowed' });
 
+  const optionsWithBody = await app.inject({ method: 'OPTIONS', url: '/api/v1/slack/event', payload: '{', headers: { ...ENVOY, 'content-type': 'application/json' } });
+  t.equal(optionsWithBody.statusCode, 400, 'a body refused on the way to the 405 (found by the fuzz)');
+  t.equal(optionsWithBody.headers['x-slack-no-retry'], '1', 'still with X-Slack-No-Retry on a Slack path');
+  t.match(optionsWithBody.json(), { status: 'failure', error: String });
+
   const deleteUser = await app.inject({ method: 'DELETE', url: '/api/v1/slack/get_user/testteam/echobot/a@example.com', headers: SERVICE });
   t.equal(deleteUser.statusCode, 405);
   t.equal(deleteUser.headers.allow, 'GET, HEAD');
