@@ -16,9 +16,14 @@ export interface RawAnswer {
 /**
  * Sends bytes on a fresh connection, as they are (what app.inject can't send:
  * unknown methods, malformed framing, oversized headers), and reads until the
- * server closes or `waitMs` passes.
+ * server closes or `waitMs` passes; with `quietMs`, also once a whole response
+ * has arrived and nothing more came for that long (a kept-alive connection).
  */
-export function rawRequest(port: number, chunks: string | readonly string[], options: { waitMs?: number; chunkDelayMs?: number } = {}): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  chunks: string | readonly string[],
+  options: { waitMs?: number; chunkDelayMs?: number; quietMs?: number } = {},
+): Promise<RawAnswer> {
   const parts = typeof chunks === 'string' ? [chunks] : chunks;
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -28,12 +33,19 @@ export function rawRequest(port: number, chunks: string | readonly string[], opt
       if (done) return;
       done = true;
       clearTimeout(timer);
+      clearTimeout(quiet);
       socket.destroy();
       resolve({ ...parse(raw), raw, closedByServer });
     };
     const timer = setTimeout(() => finish(false), options.waitMs ?? 10_000);
     socket.setEncoding('latin1');
-    socket.on('data', (data: string) => (raw += data));
+    let quiet: NodeJS.Timeout | undefined;
+    socket.on('data', (data: string) => {
+      raw += data;
+      if (options.quietMs === undefined) return;
+      clearTimeout(quiet);
+      if (complete(raw)) quiet = setTimeout(() => finish(false), options.quietMs);
+    });
     socket.on('error', () => finish(true));
     socket.on('close', () => finish(true));
     let next = 0;
@@ -68,4 +80,13 @@ function parse(raw: string): { statuses: number[]; headers: Record<string, strin
     at = start + length;
   }
   return { statuses, headers, body };
+}
+
+/** True when the bytes end with a whole response (its headers, and as much body as its Content-Length says). */
+function complete(raw: string): boolean {
+  const last = raw.lastIndexOf('HTTP/1.1 ');
+  const headEnd = raw.indexOf('\r\n\r\n', last);
+  if (last === -1 || headEnd === -1) return false;
+  const length = /\r\ncontent-length: *(\d+)/i.exec(raw.slice(last, headEnd));
+  return length ? raw.length - (headEnd + 4) >= Number(length[1]) : false;
 }
