@@ -5,7 +5,8 @@ import { jsonNestingWithin, JsonTooDeepError } from '../../json-depth.js';
 import { resolveCallback } from '../../worker/callbacks/resolve.js';
 import { interactiveComponentPayload } from '../../worker/payloads/interactive-component.js';
 import { openDialog } from './dialog.js';
-import { fail, queueUnavailable, webhookErrors } from './failure.js';
+import { errorResponses } from '../error-responses.js';
+import { fail, FailureBody, queueUnavailable, webhookErrors } from './failure.js';
 import { findBot } from './find-bot.js';
 import { storeWebhook } from './store.js';
 import { INVALID_SIGNATURE, signatureAccepted, tokenAccepted } from './verify.js';
@@ -42,6 +43,8 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
             EmptyBody,
           ]),
           ...webhookErrors,
+          // A synchronous callback, and the payload built for it, may need Slack.
+          ...errorResponses(FailureBody, [502]),
         },
       },
     },
