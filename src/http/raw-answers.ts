@@ -36,11 +36,14 @@ function rawResponse(status: number, message: string, headers: Record<string, st
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
-/** Writes the answer, then closes: at once when it was read, else after LINGER_MS (so the client is not reset mid-read). */
+/**
+ * Writes the answer and ends our side of the connection; the socket is
+ * destroyed when the client closes its side, or after LINGER_MS. Destroying
+ * it at once could reset the connection before the client has read the answer.
+ */
 function answerAndClose(socket: Duplex, response: string): void {
   if (socket.destroyed || socket.writableEnded) return;
   socket.end(response);
-  // Whatever else the client sends is not read any more: it was not a request we could serve.
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));

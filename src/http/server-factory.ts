@@ -3,9 +3,9 @@ import { answerUnroutedRequests, rejectWithoutHost } from './raw-answers.js';
 
 /** How long a connection may take over each part of a request; see DEFAULT_HTTP_TIMEOUTS. */
 export interface HttpTimeouts {
-  /** From a connection's first byte (or a kept-alive connection's next request) to the end of the headers. */
+  /** From a connection's opening (a kept-alive one: its next request's first byte) to the end of the headers. */
   readonly headersMs: number;
-  /** From the first byte to the end of the body: the whole request. Handling it afterwards is not limited here. */
+  /** From the same start to the end of the body: the whole request. Handling it afterwards is not limited here. */
   readonly requestMs: number;
   /** How long an idle kept-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_SECONDS). */
   readonly keepAliveMs: number;
