@@ -7,8 +7,11 @@ import type { Config } from './config/load.js';
 import type { NatsSecurityOptions } from './queue/connection-options.js';
 import { lazyChildLogger, loggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
-import errorsPlugin from './plugins/errors.js';
 import closingConnections from './plugins/closing-connections.js';
+import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
+import jsonBodyPlugin from './plugins/json-body.js';
+import { answerClientError } from './http/raw-answers.js';
+import { DEFAULT_HTTP_TIMEOUTS, httpServerFactory, type HttpTimeouts } from './http/server-factory.js';
 import natsPlugin from './plugins/nats.js';
 import slackPlugin from './plugins/slack.js';
 import directoryPlugin from './plugins/directory.js';
@@ -50,6 +53,8 @@ export interface AppDeps {
   readonly logger?: FastifyServerOptions['logger'];
   /** A logger made before the app (the process's, which logged the embedded nats-server); wins over `logger`. */
   readonly loggerInstance?: FastifyBaseLogger;
+  /** Shorter time limits for tests of slow clients; production uses the defaults. */
+  readonly httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 const MIB = 1024 * 1024;
@@ -62,7 +67,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     bodyLimit: MIB,
     requestIdHeader: 'x-request-id',
     // Slack and services call with exact paths; a trailing slash is still the same route.
-    routerOptions: { ignoreTrailingSlash: true },
+    // A parameter may be an email (254 characters), percent-encoded; longer ones are a 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
+    serverFactory: httpServerFactory({ ...DEFAULT_HTTP_TIMEOUTS, keepAliveMs: config.settings.httpKeepAliveTimeoutMs, ...deps.httpTimeouts }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   for (const warning of config.warnings) app.log.warn(warning);
@@ -71,6 +80,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(sensible);
   await app.register(errorsPlugin);
   await app.register(closingConnections);
+  await app.register(jsonBodyPlugin);
   if (roles.http) {
     // Overloaded: answer 503 with Retry-After at once, so Slack retries later instead of timing out on us.
     const { overload } = config.settings;

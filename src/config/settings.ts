@@ -55,6 +55,8 @@ export interface Settings {
   readonly trace: boolean;
   /** Directory refreshes: users.list / conversations.list / emoji.list calls per minute per bot (Slack's Tier 2: 20). */
   readonly directoryListCallsPerMinute: number;
+  /** How long an idle kept-alive HTTP connection stays open: longer than the idle time of the load balancer in front. */
+  readonly httpKeepAliveTimeoutMs: number;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -160,5 +162,6 @@ export function readSettings(env: Env): Settings {
       maxEventLoopDelayMs: integer(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 1, 600_000),
       maxHeapUsedBytes: integer(env, 'OVERLOAD_MAX_HEAP_USED_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),
     }),
+    httpKeepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1, 3600) * 1000,
   });
 }

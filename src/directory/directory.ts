@@ -1,6 +1,7 @@
 import type { Bot } from '../config/registry.js';
 import type { SlackPageCaller } from '../slack/pages.js';
 import type { SlackWebClient } from '../slack/web-api.js';
+import { isEmailWithinLimit, isEmojiNameWithinLimit, isNameWithinLimit, isSlackIdShaped } from '../slack/limits.js';
 import { botCallToken } from '../slack/tokens.js';
 import { forEachConcurrently } from './concurrently.js';
 import { CHANNEL_SHAPE, DirectoryEntries, EMOJI_SHAPE, IM_SHAPE, USER_SHAPE, type EmojiEntry, type EntryScope } from './entries.js';
@@ -114,6 +115,8 @@ export class Directory {
 
   /** A user by id, deleted ones included (Slack's users.info returns them too, and old messages mention them). */
   async userById(bot: Bot, userId: string): Promise<SlackUser | null> {
+    // Beyond Slack's limits nothing can match: no lookup, and no key built from it (keys.ts).
+    if (!isSlackIdShaped(userId)) return null;
     const key = keys.userById(bot.team.name, userId);
     return this.#watching(`users|${key}`, async (mark) => {
       const known = await this.#read<SlackUser>('users', key);
@@ -130,6 +133,7 @@ export class Directory {
 
   /** A live user by email (case-insensitive); deleted users are not returned. */
   async userByEmail(bot: Bot, email: string): Promise<SlackUser | null> {
+    if (!isEmailWithinLimit(email)) return null;
     const indexKey = keys.userIdByEmail(bot.team.name, email);
     return this.#watching(`users|${indexKey}`, async (mark) => {
       const userId = await this.#read<string>('users', indexKey);
@@ -151,6 +155,7 @@ export class Directory {
   /** A live user by display name, else user name; a leading `@` is ignored. */
   async userByName(bot: Bot, name: string): Promise<SlackUser | null> {
     const wanted = name.startsWith('@') ? name.slice(1) : name;
+    if (!isNameWithinLimit(wanted)) return null;
     const find = async (): Promise<SlackUser | null> => {
       const userId = await this.#read<string>('users', keys.userIdByName(bot.team.name, wanted));
       if (!userId) return null;
@@ -164,6 +169,7 @@ export class Directory {
   // ---- channels
 
   async channelById(bot: Bot, channelId: string): Promise<SlackConversation | null> {
+    if (!isSlackIdShaped(channelId)) return null;
     const key = keys.channelById(bot.team.name, channelId);
     return this.#watching(`channels|${key}`, async (mark) => {
       const known = await this.#read<SlackConversation>('channels', key);
@@ -180,6 +186,7 @@ export class Directory {
   /** A public or private channel by name, archived ones excepted; a leading `#` is ignored. */
   async channelByName(bot: Bot, name: string): Promise<SlackConversation | null> {
     const wanted = name.startsWith('#') ? name.slice(1) : name;
+    if (!isNameWithinLimit(wanted)) return null;
     const find = async (): Promise<SlackConversation | null> => {
       const channelId = await this.#read<string>('channels', keys.channelIdByName(bot.team.name, wanted));
       if (!channelId) return null;
@@ -192,11 +199,13 @@ export class Directory {
   // ---- IMs (they belong to a bot: each bot has its own IM with a user)
 
   async imById(bot: Bot, imId: string): Promise<SlackConversation | null> {
+    if (!isSlackIdShaped(imId)) return null;
     return (await this.#read<SlackConversation>('ims', keys.imById(bot.team.name, bot.name, imId))) ?? null;
   }
 
   /** The bot's open IM with a user, when the directory knows one (and the user is not deleted). */
   async imByUser(bot: Bot, userId: string): Promise<SlackConversation | null> {
+    if (!isSlackIdShaped(userId)) return null;
     const find = async (): Promise<SlackConversation | null> => {
       const imId = await this.#read<string>('ims', keys.imIdByUser(bot.team.name, bot.name, userId));
       const im = imId ? await this.imById(bot, imId) : null;
@@ -210,6 +219,7 @@ export class Directory {
    * conversations.open (and remembered). Null when Slack won't open one.
    */
   async openIm(bot: Bot, userId: string): Promise<SlackConversation | null> {
+    if (!isSlackIdShaped(userId)) return null;
     const known = await this.imByUser(bot, userId);
     if (known) return known;
     return this.#flights.run(`conversations.open ${keys.imIdByUser(bot.team.name, bot.name, userId)}`, async () => {
@@ -248,6 +258,7 @@ export class Directory {
 
   /** A custom emoji's image URL by name (without colons); null for a standard or unknown emoji. */
   async emojiByName(bot: Bot, name: string): Promise<string | null> {
+    if (!isEmojiNameWithinLimit(name)) return null;
     const find = async (): Promise<string | null> => (await this.#read<EmojiEntry>('emoji', keys.emojiByName(bot.team.name, name)))?.url ?? null;
     return (await find()) ?? ((await this.refreshEmoji(bot)) ? find() : null);
   }

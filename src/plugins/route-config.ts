@@ -1,3 +1,5 @@
+import type { ErrorStyle } from '../http/error-body.js';
+
 /** Per-route options the plugins read from `routeOptions.config`. */
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -7,6 +9,8 @@ declare module 'fastify' {
     unknownTeamError?: string;
     /** Repeat the route's path parameters beside `error` in its 404 bodies, as omnibot's send_im does. */
     echoParamsInErrors?: boolean;
+    /** The shape of the errors the error handler sends for this route (see http/error-body.ts). Default `api`. */
+    errorStyle?: ErrorStyle;
   }
 }
 

@@ -23,10 +23,14 @@ export const QueueMessageSchema = Type.Object(
         omnibot_bot_id: Type.Optional(
           Type.String({ description: 'The Slack app id of the bot that received it (slash commands and interactive components).' }),
         ),
+        token: Type.Optional(
+          Type.Never({ description: 'Never present: Slack\'s verification token is a credential, removed before the message is stored.' }),
+        ),
       },
       {
         additionalProperties: true,
-        description: 'The Slack payload exactly as Slack sent it (an event callback, a slash command\'s form fields, or an interactive component\'s payload).',
+        description:
+          'The Slack payload as Slack sent it (an event callback, a slash command\'s form fields, or an interactive component\'s payload), without its verification token.',
       },
     ),
   },

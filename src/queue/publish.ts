@@ -3,12 +3,26 @@ import { MsgHdrsImpl } from 'nats';
 import { ENVELOPE_VERSION, HEADERS, type WebhookType } from './envelope.js';
 import { MessageTooLargeError, type JetStreamPublisher, type StoredAck } from './jetstream-publisher.js';
 import { webhookSubject } from './subjects.js';
+import { eventJsonWithoutToken, payloadWithoutToken } from './without-token.js';
 
 const EVENT_PREFIX = Buffer.from('{"event":');
 const EVENT_SUFFIX = Buffer.from('}');
 
 export class QueueUnavailableError extends Error {
   override readonly name = 'QueueUnavailableError';
+}
+
+/** The payload cannot be serialised (nested too deeply for the stack): storing it again cannot help. */
+export class UnserializableWebhookError extends Error {
+  override readonly name = 'UnserializableWebhookError';
+}
+
+function serialise(payload: Record<string, unknown>): Buffer {
+  try {
+    return Buffer.from(JSON.stringify({ event: payload }));
+  } catch (error) {
+    throw new UnserializableWebhookError(`the webhook cannot be serialised: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 export interface Webhook {
@@ -18,7 +32,8 @@ export interface Webhook {
   readonly payload: Record<string, unknown>;
   /**
    * The payload's JSON exactly as Slack sent it, when the payload is that JSON
-   * unchanged: stored as is, instead of serialising the parsed object again.
+   * unchanged: stored as is (but for the token), instead of serialising the
+   * parsed object again.
    */
   readonly payloadJson?: Buffer;
   /** JetStream's de-duplication id: the same id within the window is stored once. */
@@ -44,7 +59,8 @@ export type PublishResult = StoredAck;
 /**
  * Stores a webhook in stream OMNIBOT and resolves only on JetStream's ack, so
  * a 200 to Slack always means the message is stored. Rejects with
- * QueueUnavailableError when it may work later, MessageTooLargeError when it never will.
+ * QueueUnavailableError when it may work later, MessageTooLargeError or
+ * UnserializableWebhookError when it never will.
  */
 export async function publishWebhook(publisher: JetStreamPublisher, webhook: Webhook): Promise<PublishResult> {
   // fromRecord takes the values as they are; nats.js's set() would also re-case and search every
@@ -59,9 +75,10 @@ export async function publishWebhook(publisher: JetStreamPublisher, webhook: Web
   if (webhook.retryNum) record[HEADERS.retryNum] = [headerValue(webhook.retryNum)];
   if (webhook.retryReason) record[HEADERS.retryReason] = [headerValue(webhook.retryReason)];
   const h = MsgHdrsImpl.fromRecord(record);
-  const body = webhook.payloadJson
-    ? Buffer.concat([EVENT_PREFIX, webhook.payloadJson, EVENT_SUFFIX])
-    : Buffer.from(JSON.stringify({ event: webhook.payload }));
+  // Stored without Slack's verification token (without-token.ts).
+  const { payloadJson } = webhook;
+  const asSent = payloadJson && (Object.hasOwn(webhook.payload, 'token') ? eventJsonWithoutToken(payloadJson) : [payloadJson]);
+  const body = asSent ? Buffer.concat([EVENT_PREFIX, ...asSent, EVENT_SUFFIX]) : serialise(payloadWithoutToken(webhook.payload));
   try {
     return await publisher.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, h);
   } catch (error) {

@@ -5,6 +5,7 @@
 export type SlackClientErrorCode =
   | 'invalid_method'
   | 'invalid_token'
+  | 'invalid_arguments'
   | 'rate_limited'
   | 'http_error'
   | 'request_failed'

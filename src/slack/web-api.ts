@@ -226,10 +226,19 @@ export function formEncode(params: Record<string, unknown>): string {
     if (value === undefined || value === null) continue;
     if (typeof value === 'string') form.append(key, value);
     else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') form.append(key, String(value));
-    else if (typeof value === 'object') form.append(key, JSON.stringify(value));
+    else if (typeof value === 'object') form.append(key, jsonArgument(key, value));
     else throw new TypeError(`Slack parameter ${key} is a ${typeof value}, which cannot be sent`);
   }
   return form.toString();
+}
+
+function jsonArgument(key: string, value: object): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    // Nested too deeply for the stack, or circular: no retry can send it.
+    throw new SlackClientError('invalid_arguments', '', `Slack parameter ${key} cannot be JSON-encoded (${(error as Error).message})`);
+  }
 }
 
 function parseSlackBody(text: string): SlackResponse | undefined {

@@ -1,5 +1,6 @@
 import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import type { StreamSettings, WorkerSettings } from '../config/settings.js';
+import { jsonNestingWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import { ENVELOPE_VERSION, HEADERS, WEBHOOK_TYPES, type WebhookType } from '../queue/envelope.js';
 import { STREAM_NAME } from '../queue/subjects.js';
 import { deadLetter, ensureDeadLetterStream } from './dead-letter.js';
@@ -35,8 +36,11 @@ function decode(message: JsMsg): { type: WebhookType; payload: Record<string, un
   if (!isWebhookType(type)) throw new PoisonMessageError(`unknown ${HEADERS.type} "${type ?? ''}"`);
   if (version !== ENVELOPE_VERSION) throw new PoisonMessageError(`unknown ${HEADERS.version} "${version ?? ''}"`);
   let body: unknown;
+  const text = new TextDecoder().decode(message.data);
+  // Handlers copy and serialise the payload: nested thousands deep, that fails on every delivery.
+  if (!jsonNestingWithin(text)) throw new PoisonMessageError(`body is JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
-    body = JSON.parse(new TextDecoder().decode(message.data));
+    body = JSON.parse(text);
   } catch {
     throw new PoisonMessageError('body is not JSON');
   }
@@ -184,9 +188,9 @@ export class WebhookWorker {
 
   async #deadLetter(message: JsMsg, reason: string, context: object): Promise<void> {
     try {
-      await deadLetter(this.#js, message, reason);
+      const { bodyOmitted } = await deadLetter(this.#js, message, reason);
       message.ack();
-      this.#logger.error({ ...context, reason }, 'message moved to the dead-letter stream');
+      this.#logger.error({ ...context, reason, body_omitted: bodyOmitted }, 'message moved to the dead-letter stream');
     } catch (error) {
       // Not stored in the DLQ: leave it to be delivered again rather than lose it.
       this.#logger.error({ ...context, err: error }, 'could not dead-letter the message; it will be delivered again');

@@ -56,7 +56,7 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Slack client errors no retry can fix: the request could not even be made. */
-const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set(['invalid_method', 'invalid_token']);
+const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set(['invalid_method', 'invalid_token', 'invalid_arguments']);
 
 function readAnswer(context: DispatchContext, module: string, answer: unknown): CallbackAnswer {
   // A JavaScript callback that returns nothing means "nothing to do" (omnibot's returned {}).

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type Roles } from '../../src/app.js';
+import { buildApp, type AppDeps, type Roles } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load.js';
 import { loggerOptions } from '../../src/logger.js';
 import { TEST_CREDENTIALS } from './env.js';
@@ -20,6 +20,8 @@ export interface TestAppOptions {
   readonly fake?: FakeSlack;
   /** Default: the HTTP role only. */
   readonly roles?: Roles;
+  /** Shorter HTTP time limits, for tests of slow clients. */
+  readonly httpTimeouts?: AppDeps['httpTimeouts'];
 }
 
 export interface TestApp {
@@ -50,6 +52,7 @@ export async function buildTestApp(t: Teardown, options: TestAppOptions = {}): P
   const app = await buildApp(config, {
     natsServers: nats.url,
     ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
     logger: { ...loggerOptions(config.settings.logLevel), stream },
   });
   t.teardown(() => app.close());

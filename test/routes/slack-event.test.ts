@@ -78,7 +78,8 @@ t.test('an accepted event is stored as {"event": payload} with omnibot\'s header
   t.equal(stored?.subject, 'omnibot.event.testteam.pingbot');
   t.equal(stored?.headers['Omnibot-Type'], 'event');
   t.equal(stored?.headers['Omnibot-Version'], '2');
-  t.same(stored?.body, { event: payload }, 'the payload as Slack sent it');
+  const { token: _token, ...withoutToken } = payload;
+  t.same(stored?.body, { event: withoutToken }, 'the payload as Slack sent it, without the verification token');
 });
 
 t.test('Slack\'s retries of one event are stored once, and their retry headers kept', async (t) => {

@@ -132,3 +132,12 @@ t.test('send_im errors carry team_name, bot_name and email', async (t) => {
   const noIm = await post('/api/v1/slack/send_im/testteam/echobot/new@example.com', { action: 'chat.postMessage', kwargs: { text: 'x' } });
   t.same([noIm.statusCode, noIm.json()], [404, { error: 'unable to find IM channel.', team_name: 'testteam', bot_name: 'echobot', email: 'new@example.com' }]);
 });
+
+t.test('Slack refusing a list omnibot_parse needs: a 502 naming Slack\'s error, not a 500', async (t) => {
+  fake.failNext('users.list', { body: { ok: false, error: 'missing_scope' } });
+  const response = await post('/api/v2/slack/action/testteam/pingbot', {
+    action: 'chat.postMessage',
+    kwargs: { channel: 'C1', text: '@nobody-known', omnibot_parse: { text: ['users'] } },
+  });
+  t.same([response.statusCode, response.json()], [502, { ok: false, error: 'slack request failed', code: 'missing_scope' }]);
+});

@@ -469,3 +469,14 @@ t.test('the token never reaches an error or a log line, whatever fails', async (
     t.notOk(JSON.stringify(line.obj).includes(TOKEN) || line.msg.includes(TOKEN), `log line "${line.msg}" is clean`);
   }
 });
+
+t.test('arguments that cannot be JSON-encoded (nested 5,000 deep): invalid_arguments, and nothing is sent', async (t) => {
+  const slack = client(t);
+  let deep: unknown[] = [];
+  for (let i = 0; i < 5_000; i += 1) deep = [deep];
+  const error = await slack.call('chat.postMessage', { channel: 'C1', blocks: deep }, TOKEN).catch((e: unknown) => e);
+  t.type(error, SlackClientError);
+  t.equal((error as SlackClientError).code, 'invalid_arguments');
+  t.match((error as Error).message, /blocks cannot be JSON-encoded/);
+  t.equal(fake.calls.length, 0, 'Slack was not called');
+});

@@ -194,6 +194,8 @@ t.test('http_callback: a 4xx fails the message without retrying here; non-JSON i
   await t.rejects(call('/bad'), { name: 'HttpCallbackError', retryable: true, message: /answered 400/ });
   t.equal(service.callsTo('/bad').length, 1, 'a 4xx is not retried by the callback itself');
   await t.rejects(call('/text'), { name: 'HttpCallbackError', retryable: false });
+  service.on('/deep', { text: `{"actions":${'['.repeat(5_000)}${']'.repeat(5_000)}}` });
+  await t.rejects(call('/deep'), { name: 'HttpCallbackError', retryable: false, message: /nested deeper than 128 levels/ }, 'an answer nested 5,000 deep: dropped, not retried');
   await t.rejects(httpCallback({}, {}), { name: 'HttpCallbackError', retryable: false });
   const closed = await closedPort();
   const error = await httpCallback({}, { request_kwargs: { url: `http://127.0.0.1:${closed}/x` } }, { attempts: 2, backoffMs: 1 }).catch((e: unknown) => e);

@@ -134,6 +134,51 @@ t.test('an unknown type or version goes to the dead-letter stream at once', asyn
   t.equal(handled.length, 0);
 });
 
+t.test('JSON nested 5,000 levels deep goes to the dead-letter stream at once, not after failing every delivery', async (t) => {
+  const handled: unknown[] = [];
+  const { startWorker, js, reader } = await setup(t, async (_type, payload) => void handled.push(payload));
+  await startWorker();
+  const h = natsHeaders();
+  h.set('Omnibot-Type', 'event');
+  h.set('Omnibot-Version', '2');
+  const deep = `{"event":{"type":"message","blocks":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+  await js.publish('omnibot.event.testteam.echobot', deep, { headers: h });
+  await waitFor(() => false, 1_000).catch(() => undefined);
+  const dead = await reader.messages(DLQ_STREAM);
+  t.equal(dead.length, 1);
+  t.equal(dead[0]?.headers[DLQ_HEADERS.deliveryCount], '1', 'on the first delivery');
+  t.match(dead[0]?.headers[DLQ_HEADERS.lastError], /nested deeper than 128 levels/);
+  t.equal(handled.length, 0, 'never handed to a handler');
+});
+
+t.test('a poison message close to max_payload: its dead letter holds what fits, and the original is acked', async (t) => {
+  const { startWorker, js, nc, reader } = await setup(t, async () => undefined);
+  await startWorker();
+  const h = natsHeaders();
+  h.set('Omnibot-Type', 'event');
+  h.set('Omnibot-Version', '3');
+  const maxPayload = nc.info?.max_payload ?? 1024 * 1024;
+  // Fits with its own headers; not with the dead-letter headers added.
+  const body = `{"event":{"padding":"${'a'.repeat(maxPayload - 200 - 22)}"}}`;
+  const stored = await js.publish('omnibot.event.testteam.echobot', body, { headers: h });
+  await waitFor(() => false, 1_000).catch(() => undefined);
+  const dead = await reader.messages(DLQ_STREAM);
+  t.equal(dead.length, 1, 'dead-lettered, once');
+  t.match(dead[0]?.headers, {
+    [DLQ_HEADERS.originalSubject]: 'omnibot.event.testteam.echobot',
+    [DLQ_HEADERS.originalSequence]: String(stored.seq),
+    [DLQ_HEADERS.deliveryCount]: '1',
+    [DLQ_HEADERS.lastError]: /Omnibot-Version "3"/,
+    [DLQ_HEADERS.bodyOmitted]: String(body.length),
+    'Omnibot-Type': 'event',
+  });
+  const info = await consumerInfo(nc);
+  t.equal(info.num_ack_pending, 0, 'the original is acked');
+  t.equal(info.num_redelivered, 0, 'and never delivered again');
+  const original = await (await nc.jetstreamManager()).streams.getMessage('OMNIBOT', { seq: stored.seq });
+  t.equal(original.data.length, body.length, 'its body is still in stream OMNIBOT at that sequence');
+});
+
 t.test('a long handler keeps its message (the ack deadline is extended)', async (t) => {
   const deliveries: number[] = [];
   const { startWorker, publish } = await setup(t, async (_type, _payload, message) => {

@@ -59,6 +59,11 @@ const { app, fake, nats } = await buildTestApp(t, {
   },
 });
 const stream = await streamReader(t, nats.url);
+// Every change of the app's own NATS connection: a request or a message must never cause one.
+const connectionEvents: string[] = [];
+void (async () => {
+  for await (const status of app.nats.status()) connectionEvents.push(status.type);
+})();
 
 fake.on('auth.test', { ok: true, user_id: 'UBOT', bot_id: 'BBOT', user: 'echobot', team_id: 'T12345678' });
 const people: Record<string, object> = {
@@ -121,6 +126,21 @@ t.test('a directed command reaches its callback; its actions reach Slack in the 
   t.equal(post?.params.thread_ts, event.event.ts, 'in the message\'s thread');
   t.equal(post?.params.text, 'deploying <@U1|alice>');
   t.equal(post?.token, 'xoxb-echobot');
+});
+
+t.test('a message mentioning <@U + 4,200 characters>: handled once, and the NATS connection untouched', async (t) => {
+  const longId = `U${'A'.repeat(4_200)}`;
+  const calls = service.callsTo('/deploy').length;
+  service.on('/deploy', () => ({ json: {} }));
+  const lookups = fake.callsTo('users.info').length;
+  await send(message(`<@UBOT> deploy for <@${longId}>`));
+  await waitFor(() => service.callsTo('/deploy').length === calls + 1);
+  const payload = service.callsTo('/deploy').at(-1)?.body as { users?: Record<string, unknown>; text?: string };
+  t.match(payload?.text, longId, 'the callback got the message as sent');
+  t.notOk(fake.callsTo('users.info').some((call) => call.params.user === longId), 'no lookup of an id Slack could not have made');
+  t.ok(fake.callsTo('users.info').length >= lookups, 'other lookups as before');
+  t.same(connectionEvents.filter((type) => type === 'disconnect' || type === 'error'), [], 'no disconnect, no server error');
+  t.equal((await stream.messages('OMNIBOT_DLQ')).length, 0, 'not dead-lettered');
 });
 
 t.test('a burst of 20 replies to one channel arrives, in order, without a 429', async (t) => {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ActionBody, answerAction, readAction, SlackAnswer } from './perform.js';
+import { ActionBody, ActionRefused, answerAction, readAction, SlackAnswer } from './perform.js';
+import { errorResponses } from '../error-responses.js';
 import { BotParams, ErrorBody } from './schemas.js';
 
 /** The seed documents v1; omnibot serves v2. Both, so that clients of either work. */
@@ -10,10 +11,15 @@ const action: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       url,
       {
+        config: { errorStyle: 'action' },
         schema: {
           params: BotParams,
           body: ActionBody,
-          response: { 200: SlackAnswer, 400: SlackAnswer, 404: ErrorBody },
+          response: {
+            200: SlackAnswer,
+            400: ActionRefused,
+            ...errorResponses(ErrorBody, [403, 404, 413, 414, 415, 500, 502, 503]),
+          },
         },
       },
       async (request, reply) => {

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { SLACK_LIMITS } from '../../slack/limits.js';
+import { errorResponses } from '../error-responses.js';
 import { ErrorBody, SlackConversationBody } from './schemas.js';
 
 const getChannel: FastifyPluginAsyncTypebox = async (app) => {
@@ -10,7 +12,8 @@ const getChannel: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({
           team_name: Type.String(),
           bot_name: Type.String(),
-          channel_name: Type.String({ minLength: 1 }),
+          // Slack's channel names are at most 80 characters, after an optional leading #.
+          channel_name: Type.String({ minLength: 1, maxLength: SLACK_LIMITS.nameLength + 1 }),
         }),
         response: {
           // omnibot answered the channel bare; the documented API wraps it in `channel`. Both, so either client works.
@@ -18,7 +21,7 @@ const getChannel: FastifyPluginAsyncTypebox = async (app) => {
             { ...SlackConversationBody.properties, channel: SlackConversationBody },
             { additionalProperties: true },
           ),
-          404: ErrorBody,
+          ...errorResponses(ErrorBody, [400, 403, 404, 414, 500, 502, 503], { 404: 'Unknown team or bot, or no channel has that name.' }),
         },
       },
     },

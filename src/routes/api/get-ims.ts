@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { errorResponses } from '../error-responses.js';
 import { BotParams, ErrorBody, SlackConversationBody } from './schemas.js';
 
 const getIms: FastifyPluginAsyncTypebox = async (app) => {
@@ -8,7 +9,10 @@ const getIms: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         params: BotParams,
-        response: { 200: Type.Object({ ims: Type.Array(SlackConversationBody) }), 404: ErrorBody },
+        response: {
+          200: Type.Object({ ims: Type.Array(SlackConversationBody) }),
+          ...errorResponses(ErrorBody, [403, 404, 414, 500, 502, 503]),
+        },
       },
     },
     async (request) => ({ ims: await app.directory.ims(request.bot) }),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { errorResponses } from '../error-responses.js';
 import { ErrorBody, TeamParams } from './schemas.js';
 
 const getTeam: FastifyPluginAsyncTypebox = async (app) => {
@@ -9,7 +10,10 @@ const getTeam: FastifyPluginAsyncTypebox = async (app) => {
       config: { unknownTeamError: 'provided team_name is not configured.' },
       schema: {
         params: TeamParams,
-        response: { 200: Type.Object({ team_id: Type.String() }), 404: ErrorBody },
+        response: {
+          200: Type.Object({ team_id: Type.String() }),
+          ...errorResponses(ErrorBody, [403, 404, 414, 500, 503], { 404: 'The team is not configured.' }),
+        },
       },
     },
     async (request) => ({ team_id: request.team.id }),

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { userDisplayName } from '../../directory/types.js';
-import { ErrorBody } from './schemas.js';
+import { errorResponses } from '../error-responses.js';
+import { EmailParam, ErrorBody } from './schemas.js';
 
 const UserSummary = Type.Object({
   email: Type.String(),
@@ -15,11 +16,11 @@ const getUser: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/slack/get_user/:team_name/:bot_name/:email',
     {
       schema: {
-        params: Type.Object({ team_name: Type.String(), bot_name: Type.String(), email: Type.String({ minLength: 1 }) }),
+        params: Type.Object({ team_name: Type.String(), bot_name: Type.String(), email: EmailParam }),
         response: {
           // Both shapes at once: the documented one (fields at the top level) and omnibot's (under `user`).
           200: Type.Object({ ...UserSummary.properties, user: UserSummary }),
-          404: ErrorBody,
+          ...errorResponses(ErrorBody, [400, 403, 404, 414, 500, 502, 503], { 404: 'Unknown team or bot, or no live user has that email.' }),
         },
       },
     },

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { errorResponses } from '../error-responses.js';
+import { ErrorBody } from './schemas.js';
 
 const healthcheck: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -7,7 +9,7 @@ const healthcheck: FastifyPluginAsyncTypebox = async (app) => {
     {
       // Load balancers call it without credentials.
       config: { authnz: false },
-      schema: { response: { 200: Type.String() } },
+      schema: { response: { 200: Type.String(), ...errorResponses(ErrorBody, [503]) } },
     },
     async (_request, reply) => reply.type('text/plain; charset=utf-8').send('OK'),
   );

@@ -20,6 +20,19 @@ export const ActionBody = Type.Object(
 /** Slack's answer, passed through as it came. */
 export const SlackAnswer = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) }, { additionalProperties: true });
 
+/** A 400 in Slack's shape: Slack refused the call (its answer, passed through), or the request was malformed before any call. */
+export const ActionRefused = Type.Object(
+  {
+    ok: Type.Literal(false),
+    error: Type.Optional(Type.String({ description: 'Slack\'s error (invalid_blocks, …), omnibot\'s (action not provided in payload), or invalid request.' })),
+    message: Type.Optional(Type.String({ description: 'What exactly was malformed, when the request was.' })),
+  },
+  {
+    additionalProperties: true,
+    description: 'Slack refused the call (its answer as it came), or the body is not an object with a Slack method name as action and an object as kwargs.',
+  },
+);
+
 export type ActionRequest = { action?: unknown; kwargs?: unknown };
 
 /** omnibot's checks of an action body; the kwargs to call with, or the 400 body to answer. */

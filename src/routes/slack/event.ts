@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Bot } from '../../config/registry.js';
-import { fail, FailureBody, queueUnavailable } from './failure.js';
+import { fail, queueUnavailable, webhookErrors } from './failure.js';
 import { storeWebhook } from './store.js';
 import { anySigningSecretAccepts, INVALID_SIGNATURE, signatureAccepted, slackRetry, tokenAccepted } from './verify.js';
 
@@ -39,6 +39,7 @@ const event: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/slack/event',
     {
+      config: { errorStyle: 'slack' },
       schema: {
         body: EventRequest,
         response: {
@@ -47,9 +48,7 @@ const event: FastifyPluginAsyncTypebox = async (app) => {
             Type.Object({ status: Type.Literal('success') }),
             Type.Object({ status: Type.Literal('ignored'), warning: Type.String() }),
           ]),
-          401: FailureBody,
-          403: FailureBody,
-          503: FailureBody,
+          ...webhookErrors,
         },
       },
     },

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { EMPTY_ANSWER_TYPES, INTERACTIVE_TYPES, interactiveCallbackId, interactiveTeamId, MissingActionsError } from '../../slack/interactive.js';
+import { jsonNestingWithin, JsonTooDeepError } from '../../json-depth.js';
 import { resolveCallback } from '../../worker/callbacks/resolve.js';
 import { interactiveComponentPayload } from '../../worker/payloads/interactive-component.js';
 import { openDialog } from './dialog.js';
-import { fail, FailureBody, queueUnavailable } from './failure.js';
+import { errorResponses } from '../error-responses.js';
+import { fail, FailureBody, queueUnavailable, webhookErrors } from './failure.js';
 import { findBot } from './find-bot.js';
 import { storeWebhook } from './store.js';
 import { INVALID_SIGNATURE, signatureAccepted, tokenAccepted } from './verify.js';
@@ -16,6 +18,8 @@ const NO_APP = 'Token sent with interactive component does not match any configu
 
 function parsePayload(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
+  // Stored by serialising it again, which a payload nested thousands deep would fail.
+  if (!jsonNestingWithin(text)) throw new JsonTooDeepError('The payload field');
   try {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -28,6 +32,7 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/slack/interactive',
     {
+      config: { errorStyle: 'slack' },
       schema: {
         body: InteractiveForm,
         response: {
@@ -37,10 +42,9 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
             Type.Object({}, { additionalProperties: true, description: 'A write-message answer or a synchronous callback\'s answer.' }),
             EmptyBody,
           ]),
-          400: FailureBody,
-          401: FailureBody,
-          403: FailureBody,
-          503: FailureBody,
+          ...webhookErrors,
+          // A synchronous callback, and the payload built for it, may need Slack.
+          ...errorResponses(FailureBody, [502]),
         },
       },
     },

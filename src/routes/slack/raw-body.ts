@@ -25,6 +25,8 @@ function badRequest(message: string): Error {
  * parsed body. Registered inside the Slack routes' scope only.
  */
 export function keepRawBodies(app: FastifyInstance): void {
+  // In place of the app's JSON parser (plugins/json-body.ts), in this scope only.
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer;
     try {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { openDialog } from './dialog.js';
-import { fail, FailureBody, queueUnavailable } from './failure.js';
+import { fail, queueUnavailable, webhookErrors } from './failure.js';
 import { findBot } from './find-bot.js';
 import { storeWebhook } from './store.js';
 import { INVALID_SIGNATURE, signatureAccepted, tokenAccepted } from './verify.js';
@@ -16,9 +16,10 @@ const slashCommand: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/slack/slash_command',
     {
+      config: { errorStyle: 'slack' },
       schema: {
         body: SlashCommandForm,
-        response: { 200: WriteMessageBody, 401: FailureBody, 403: FailureBody, 503: FailureBody },
+        response: { 200: WriteMessageBody, ...webhookErrors },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Bot } from '../../config/registry.js';
 import type { WebhookType } from '../../queue/envelope.js';
 import { MessageTooLargeError } from '../../queue/jetstream-publisher.js';
-import { QueueUnavailableError, stableMessageId, type PublishResult } from '../../queue/publish.js';
+import { QueueUnavailableError, stableMessageId, UnserializableWebhookError, type PublishResult } from '../../queue/publish.js';
 import { slackRetry } from './verify.js';
 
 export interface WebhookToStore {
@@ -38,6 +38,10 @@ export async function storeWebhook(app: FastifyInstance, request: FastifyRequest
       // A 413 carries X-Slack-No-Retry: Slack's retries would be just as large.
       request.log.warn({ ...bot.logContext, err: error, type: webhook.type }, 'webhook too large to store');
       throw app.httpErrors.payloadTooLarge('The webhook is too large to store.');
+    }
+    if (error instanceof UnserializableWebhookError) {
+      request.log.warn({ ...bot.logContext, err: error, type: webhook.type }, 'webhook cannot be serialised');
+      throw app.httpErrors.badRequest('The webhook cannot be stored: it is nested too deeply.');
     }
     if (!(error instanceof QueueUnavailableError)) throw error;
     request.log.error({ ...bot.logContext, err: error, type: webhook.type }, 'could not queue the webhook');

@@ -54,9 +54,17 @@ export function anySigningSecretAccepts(request: FastifyRequest, bots: readonly 
   );
 }
 
+// Slack's retry headers are a small count and a snake_case reason (http_timeout, http_error…);
+// anything else is not Slack's, and is not copied into the stored message's headers.
+const RETRY_NUM = /^\d{1,4}$/;
+const RETRY_REASON = /^[a-z0-9_]{1,64}$/;
+
 /** Slack's retry headers, recorded with the message. */
 export function slackRetry(request: FastifyRequest): { retryNum?: string; retryReason?: string } {
   const retryNum = header(request, 'x-slack-retry-num');
   const retryReason = header(request, 'x-slack-retry-reason');
-  return { ...(retryNum ? { retryNum } : {}), ...(retryReason ? { retryReason } : {}) };
+  return {
+    ...(retryNum !== undefined && RETRY_NUM.test(retryNum) ? { retryNum } : {}),
+    ...(retryReason !== undefined && RETRY_REASON.test(retryReason) ? { retryReason } : {}),
+  };
 }

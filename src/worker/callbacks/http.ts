@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { jsonNestingWithin, MAX_JSON_DEPTH } from '../../json-depth.js';
 import type { CallbackResponse } from './types.js';
 
 export interface HttpCallbackOptions {
@@ -79,7 +80,10 @@ export async function httpCallback(
       }
       // Not retried here (the same request would be refused the same way), but the message fails.
       if (response.statusCode >= 400) throw new HttpCallbackError(`${url} answered ${response.statusCode}`, true);
-      return text.trim() === '' ? {} : (JSON.parse(text) as CallbackResponse);
+      if (text.trim() === '') return {};
+      // Its actions and responses are serialised again for Slack: nested thousands deep, that would fail every time.
+      if (!jsonNestingWithin(text)) throw new HttpCallbackError(`${url} answered with JSON nested deeper than ${MAX_JSON_DEPTH} levels`, false);
+      return JSON.parse(text) as CallbackResponse;
     } catch (error) {
       if (error instanceof HttpCallbackError) throw error;
       if (error instanceof SyntaxError) throw new HttpCallbackError(`${url} answered with a body that is not JSON`, false);
