@@ -4,8 +4,11 @@ import { JetStreamPublisher } from '../queue/jetstream-publisher.js';
 import { ensureWebhookStream } from '../queue/stream.js';
 
 export interface WebhookQueue {
-  /** Resolves once JetStream has stored the webhook; throws QueueUnavailableError otherwise. */
-  publish(webhook: Webhook): Promise<PublishResult>;
+  /**
+   * Resolves once JetStream has stored the webhook; throws QueueUnavailableError when it has not
+   * by the deadline: `publishTimeoutMs` after the request arrived, `elapsedMs` ago.
+   */
+  publish(webhook: Webhook, elapsedMs?: number): Promise<PublishResult>;
 }
 
 declare module 'fastify' {
@@ -15,16 +18,25 @@ declare module 'fastify' {
 }
 
 export interface QueuePluginOptions {
-  /** Slack gives up on a webhook after 3 s; the ack must come well before that. */
+  /**
+   * Slack gives up on a webhook after 3 s: until this long after the request arrived, a publish
+   * is tried again (a NATS node lost, a stream electing a leader), then the answer is 503.
+   */
   readonly publishTimeoutMs?: number;
 }
+
+// Slack waits 3 s; what the answer still has to cross (the network, a busy event loop) needs the rest.
+const PUBLISH_DEADLINE_MS = 2_500;
+// A request that arrived already late still gets one quick try.
+const MIN_PUBLISH_TIMEOUT_MS = 250;
 
 export default fp<QueuePluginOptions>(
   async (app, options) => {
     await ensureWebhookStream(await app.nats.jetstreamManager(), app.config.settings.stream, app.log);
-    const publisher = new JetStreamPublisher(app.nats, options.publishTimeoutMs ?? 2_000);
+    const deadlineMs = options.publishTimeoutMs ?? PUBLISH_DEADLINE_MS;
+    const publisher = new JetStreamPublisher(app.nats, deadlineMs);
     app.decorate('queue', {
-      publish: (webhook: Webhook) => publishWebhook(publisher, webhook),
+      publish: (webhook: Webhook, elapsedMs = 0) => publishWebhook(publisher, webhook, Math.max(MIN_PUBLISH_TIMEOUT_MS, deadlineMs - elapsedMs)),
     });
     app.addHook('onClose', () => publisher.close());
   },
