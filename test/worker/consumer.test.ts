@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { connect, headers as natsHeaders, type ConnectionOptions, type NatsConnection } from 'nats';
 import { JetStreamPublisher } from '../../src/queue/jetstream-publisher.js';
 import { publishWebhook } from '../../src/queue/publish.js';
 import { ensureWebhookStream } from '../../src/queue/stream.js';
@@ -13,9 +13,9 @@ const quiet = { info() {}, warn() {}, error() {} };
 const FAST: WorkerOptions = { concurrency: 4, maxDeliver: 3, ackWaitMs: 1_000, retryBaseMs: 50, retryMaxMs: 200, drainTimeoutMs: 2_000 };
 
 /** Each case gets its own server: the consumer is durable, and cases must not share its state. */
-async function setup(t: Test, handler: WebhookHandler, options: Partial<WorkerOptions> = {}) {
+async function setup(t: Test, handler: WebhookHandler, options: Partial<WorkerOptions> = {}, connection: Partial<ConnectionOptions> = {}) {
   const nats = await startTestNats(t);
-  const nc: NatsConnection = await connect({ servers: nats.url });
+  const nc: NatsConnection = await connect({ servers: nats.url, ...connection });
   t.teardown(() => nc.close());
   await ensureWebhookStream(await nc.jetstreamManager());
   const workers: WebhookWorker[] = [];
@@ -235,4 +235,31 @@ t.test('a worker that dies mid-message: the next worker gets it', async (t) => {
   });
   await waitFor(() => handledBy.length === 2, 10_000);
   t.same(handledBy, ['first', 'second (redelivered: true)']);
+});
+
+t.test('an ack the server never read (it died first) is sent again: the message is not delivered a second time', async (t) => {
+  const handled: number[] = [];
+  let paused: (() => void) | undefined;
+  const { nats, startWorker, publish, nc } = await setup(
+    t,
+    async (_type, _payload, message) => {
+      handled.push(message.info.deliveryCount);
+      // The server hangs while the handler runs, and the ack goes to it unread.
+      paused?.();
+    },
+    { ackWaitMs: 5_000 },
+    { reconnectTimeWait: 100, maxReconnectAttempts: -1 },
+  );
+  paused = () => nats.pause();
+  await startWorker();
+  await publish();
+  await waitFor(() => handled.length === 1);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await nats.crash();
+  await nats.start();
+  await waitFor(() => false, 8_000).catch(() => undefined);
+  t.same(handled, [1], 'handled once: the ack reached the restarted server');
+  const info = await consumerInfo(nc);
+  t.equal(info.num_ack_pending, 0);
+  t.equal(info.num_redelivered, 0);
 });
