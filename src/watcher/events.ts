@@ -1,4 +1,5 @@
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
+import { describedWithReplicas, keepConsumerReplicated } from '../queue/consumer-replicas.js';
 import { Puller, type PulledMessage } from '../queue/puller.js';
 import { STREAM_NAME } from '../queue/subjects.js';
 import { settleWithin } from '../settle-within.js';
@@ -62,8 +63,10 @@ export class DirectoryEventConsumer {
 
   static async start(nc: NatsConnection, handle: EventHandler, logger: EventConsumerLogger, options: EventConsumerOptions = {}): Promise<DirectoryEventConsumer> {
     const jsm = await nc.jetstreamManager();
+    const streamReplicas = (await jsm.streams.info(STREAM_NAME)).config.num_replicas;
     try {
-      await jsm.consumers.info(STREAM_NAME, DIRECTORY_CONSUMER);
+      const existing = await jsm.consumers.info(STREAM_NAME, DIRECTORY_CONSUMER);
+      await keepConsumerReplicated(nc, jsm, existing, streamReplicas, logger);
     } catch (error) {
       if (!(error instanceof Error && /consumer not found/i.test(error.message))) throw error;
       await jsm.consumers.add(STREAM_NAME, {
@@ -75,7 +78,7 @@ export class DirectoryEventConsumer {
         // Unlimited on the server: the consumer decides when to give a message up.
         max_deliver: -1,
         max_ack_pending: 1000,
-        description: 'omnibot-ts watcher: directory updates from Slack events',
+        description: describedWithReplicas('omnibot-ts watcher: directory updates from Slack events', streamReplicas),
       });
     }
     const consumer = new DirectoryEventConsumer(nc, handle, logger, options);
