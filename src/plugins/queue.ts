@@ -25,8 +25,9 @@ export interface QueuePluginOptions {
   readonly publishTimeoutMs?: number;
 }
 
-// Slack waits 3 s; what the answer still has to cross (the network, a busy event loop) needs the rest.
-const PUBLISH_DEADLINE_MS = 2_500;
+// Slack waits 3 s; what the answer still has to cross (Slack's network and load balancer, a busy
+// event loop: measured up to 0.5 s late on a loaded machine, npm run faults) needs the rest.
+const PUBLISH_DEADLINE_MS = 2_000;
 // A request that arrived already late still gets one quick try.
 const MIN_PUBLISH_TIMEOUT_MS = 250;
 

@@ -48,8 +48,11 @@ interface Pending {
 }
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 1_000;
-const DEFAULT_RETRY_DELAY_MS = 50;
-const MAX_RETRY_DELAY_MS = 400;
+// Sends at 0, 0.1, 0.3, 0.7 and 1.5 s within a webhook's 2 s. An election takes seconds, and every
+// webhook waiting meanwhile is sent again, so more would mostly add load to a cluster that is busy
+// electing; a leader back is found within a second.
+const DEFAULT_RETRY_DELAY_MS = 100;
+const MAX_RETRY_DELAY_MS = 1_000;
 const DEFAULT_TICK_MS = 25;
 
 /**

@@ -186,7 +186,10 @@ export class Puller {
     }
     // 404/408: nothing more for it (expired, or no wait); 409: refused or ended by the server;
     // 503: no responders, the consumer has no leader now (an election).
-    if (status === 503) this.#backoffUntil = Date.now() + NO_RESPONDERS_BACKOFF_MS;
+    if (status === 503) {
+      this.#backoffUntil = Date.now() + NO_RESPONDERS_BACKOFF_MS;
+      setTimeout(() => this.topUp(), NO_RESPONDERS_BACKOFF_MS + 10).unref();
+    }
     this.#end();
   }
 
