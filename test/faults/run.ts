@@ -5,7 +5,8 @@
 // FAULTS (comma-separated names), FAULTS_RATE, FAULTS_LOAD_MS, FAULTS_CLI (another build's
 // dist/cli.js, to compare) and FAULTS_SCALED_BY_HAND=1 (OMNIBOT created with one replica, then
 // scaled to three by hand and the workers restarted; `no-restart`: not restarted) change the run; FAULTS_DUMP=file writes every event's attempts and
-// deliveries there. Exits 1 when an acknowledged webhook was lost.
+// deliveries there; FAULTS_QUIET_MS how long no delivery must come before a fault's figures are
+// taken (default 8 s; an older build with a 30 s ack wait needs 35 s to count its redeliveries). Exits 1 when an acknowledged webhook was lost.
 import { FAULTS, runFaults, type FaultName } from './harness.js';
 
 const teardowns: Array<() => unknown> = [];
@@ -43,6 +44,7 @@ try {
     ...(process.env.FAULTS_CLI ? { cli: process.env.FAULTS_CLI } : {}),
     ...(process.env.FAULTS_SCALED_BY_HAND ? { replicas: 'scaled-by-hand' as const, restartWorkersAfterScaling: process.env.FAULTS_SCALED_BY_HAND !== 'no-restart' } : {}),
     ...(process.env.FAULTS_DUMP ? { dumpFile: process.env.FAULTS_DUMP } : {}),
+    ...(process.env.FAULTS_QUIET_MS ? { quietMs: Number(process.env.FAULTS_QUIET_MS) } : {}),
     progress: (line) => console.error(`[faults] ${line}`),
   });
   failed = report.faults.some((fault) => fault.lost > 0 || fault.lost_from_stream > 0);
