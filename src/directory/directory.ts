@@ -3,6 +3,7 @@ import type { SlackPageCaller } from '../slack/pages.js';
 import type { SlackWebClient } from '../slack/web-api.js';
 import { isEmailWithinLimit, isEmojiNameWithinLimit, isNameWithinLimit, isSlackIdShaped } from '../slack/limits.js';
 import { botCallToken } from '../slack/tokens.js';
+import { settleWithin } from '../settle-within.js';
 import { forEachConcurrently } from './concurrently.js';
 import { CHANNEL_SHAPE, DirectoryEntries, EMOJI_SHAPE, IM_SHAPE, USER_SHAPE, type EmojiEntry, type EntryScope } from './entries.js';
 import { directoryKeys as keys } from './keys.js';
@@ -31,7 +32,7 @@ export interface DirectoryOptions {
   readonly logger: DirectoryLogger;
   /** How many KV writes a refresh keeps in flight. */
   readonly writeConcurrency?: number;
-  /** How long a miss waits for another process's refresh of the same list. */
+  /** How long a miss waits for a whole-list refresh (its own, or another process's) before it reads what is stored so far. */
   readonly refreshWaitMs?: number;
   /** Items per page asked of users.list and conversations.list: Slack's largest, as omnibot asked. */
   readonly listPageSize?: number;
@@ -352,7 +353,14 @@ export class Directory {
       const lastAttempt = this.#lastClaimAttempt.get(throttleKey);
       if (!force && lastAttempt !== undefined && now - lastAttempt < this.#refreshIntervalMs) return false;
       this.#lastClaimAttempt.set(throttleKey, now);
-      const run = await this.#refresh(kind, bot, { force });
+      const refresh = this.#refresh(kind, bot, { force });
+      // A whole list at Slack's Tier 2 pace can take minutes, longer than any caller waits. The lookup
+      // reads what is stored so far (pages are stored as they come) while the refresh goes on.
+      if ((await settleWithin(refresh, this.#refreshWaitMs)) === 'timeout') {
+        refresh.catch((error: unknown) => this.#logger.warn({ ...bot.logContext, kind, err: error }, 'directory refresh failed'));
+        return true;
+      }
+      const run = await refresh;
       if (run.ran) return true;
       // Another process is loading the list: its result is as good as ours, once it is stored.
       return run.running && (await this.#store.waitForRefresh(kind, claimKey, this.#refreshWaitMs));
