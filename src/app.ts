@@ -4,7 +4,7 @@ import sensible from '@fastify/sensible';
 import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/load.js';
-import { lazyChildLogger, loggerOptions } from './logger.js';
+import { lazyChildLogger, processLoggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin from './plugins/errors.js';
 import natsPlugin from './plugins/nats.js';
@@ -36,7 +36,7 @@ export interface AppDeps {
   readonly natsServers: string;
   /** Which roles this process plays; the HTTP role alone by default. */
   readonly roles?: Roles;
-  /** Fastify's logger option; defaults to JSON lines at the configured level with secrets redacted. */
+  /** Fastify's logger option; defaults to the configured level and format (LOG_LEVEL, LOG_FORMAT) with secrets redacted. */
   readonly logger?: FastifyServerOptions['logger'];
 }
 
@@ -45,7 +45,7 @@ const MIB = 1024 * 1024;
 /** The whole HTTP application: external plugins, then ours, then routes. Listening is the caller's business. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config.settings.logLevel),
+    logger: deps.logger ?? processLoggerOptions(config.settings.logLevel, config.settings.logFormat),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: MIB,
     requestIdHeader: 'x-request-id',

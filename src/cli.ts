@@ -22,7 +22,7 @@ const USAGE = `usage: omnibot <${ROLES.join('|')}>
   all      every role in one process
 
 Configuration: CONFIG_FILE (omnibot's YAML), credentials as CREDENTIALS_SLACK_*_<APP_ID>,
-PORT, HOST, LOG_LEVEL, NATS_URL (unset: an embedded nats-server), SLACK_API_URL, DATA_DIR.`;
+PORT, HOST, LOG_LEVEL, LOG_FORMAT, NATS_URL (unset: an embedded nats-server), SLACK_API_URL, DATA_DIR.`;
 
 function isRole(value: string | undefined): value is Role {
   return ROLES.includes(value as Role);

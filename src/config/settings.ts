@@ -21,6 +21,8 @@ export interface Settings {
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
+  /** LOG_FORMAT: `json` lines, `pretty` (pino-pretty), or `auto`: pretty when stdout is a terminal. */
+  readonly logFormat: LogFormat;
   /** Unset: start an embedded nats-server. */
   readonly natsUrl: string | undefined;
   /** Always ends with a slash, so that a method name can be appended. */
@@ -40,6 +42,8 @@ export interface Settings {
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogFormat = 'json' | 'pretty' | 'auto';
+const LOG_FORMATS: ReadonlySet<string> = new Set<LogFormat>(['json', 'pretty', 'auto']);
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -77,9 +81,14 @@ function url(env: Env, name: string, fallback: string | undefined, protocols: re
 }
 
 export function readSettings(env: Env): Settings {
-  const logLevel = env.LOG_LEVEL || 'info';
+  // Any case: `DEBUG` is what people type.
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
   if (!LOG_LEVELS.has(logLevel)) {
-    throw new ConfigError(`environment variable LOG_LEVEL: expected one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`);
+    throw new ConfigError(`environment variable LOG_LEVEL: expected one of ${[...LOG_LEVELS].join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const logFormat = (env.LOG_FORMAT || 'auto').toLowerCase();
+  if (!LOG_FORMATS.has(logFormat)) {
+    throw new ConfigError(`environment variable LOG_FORMAT: expected json, pretty or auto, got "${env.LOG_FORMAT}"`);
   }
   const slackApiUrl = url(env, 'SLACK_API_URL', 'https://slack.com/api/', ['http:', 'https:']) as string;
   // nats.js accepts a comma-separated list of servers; check each one.
@@ -91,6 +100,7 @@ export function readSettings(env: Env): Settings {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     logLevel,
+    logFormat: logFormat as LogFormat,
     natsUrl,
     slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/`,
     dataDir: env.DATA_DIR || './data',

@@ -174,6 +174,10 @@ t.test('environment settings', async (t) => {
   await t.rejects(loadConfig({ file, env: { PORT: 'eighty' } }), { message: /PORT: expected an integer from 0 to 65535, got "eighty"/ });
   await t.rejects(loadConfig({ file, env: { SLACK_API_URL: 'ftp://x' } }), { message: /SLACK_API_URL: expected a http: or https: URL/ });
   await t.rejects(loadConfig({ file, env: { LOG_LEVEL: 'loud' } }), { message: /LOG_LEVEL/ });
+  t.equal((await loadConfig({ file, env: { LOG_LEVEL: 'DEBUG' } })).settings.logLevel, 'debug', 'LOG_LEVEL in any case');
+  t.equal(defaults.logFormat, 'auto', 'LOG_FORMAT: pretty on a terminal unless told');
+  t.equal((await loadConfig({ file, env: { LOG_FORMAT: 'Pretty' } })).settings.logFormat, 'pretty');
+  await t.rejects(loadConfig({ file, env: { LOG_FORMAT: 'xml' } }), { message: /LOG_FORMAT: expected json, pretty or auto, got "xml"/ });
   await t.rejects(loadConfig({ file, env: { NATS_URL: 'http://x:4222' } }), { message: /NATS_URL/ });
   t.equal((await loadConfig({ file, env: { NATS_URL: 'nats://a:4222,b:4222' } })).settings.natsUrl, 'nats://a:4222,b:4222');
 });
