@@ -18,3 +18,16 @@ t.test('the config schema describes omnibot\'s keys', async (t) => {
   }
   t.same(schema.required, ['teams']);
 });
+
+t.test('the config schema refuses unknown keys, so that an editor flags a typo', async (t) => {
+  const { Value } = await import('@sinclair/typebox/value');
+  const { ConfigFileSchema } = await import('../src/config/schema.js');
+  const base = { teams: { a: 'T1' }, handlers: { message_handlers: [{ match: 'x', match_type: 'command', callbacks: [{ module: 'm:f' }] }] } };
+  t.ok(Value.Check(ConfigFileSchema, base), 'a file of known keys passes');
+  const typo = structuredClone(base) as unknown as { handlers: { message_handlers: Array<Record<string, unknown>> } };
+  typo.handlers.message_handlers[0]!.callback = typo.handlers.message_handlers[0]!.callbacks;
+  t.notOk(Value.Check(ConfigFileSchema, typo), '`callback` for `callbacks` is flagged');
+  t.notOk(Value.Check(ConfigFileSchema, { ...base, handler: {} }), 'a top-level typo is flagged');
+  const schema = generatedSchemas()['config.schema.json'] as { additionalProperties: unknown };
+  t.equal(schema.additionalProperties, false);
+});
