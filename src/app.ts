@@ -23,6 +23,7 @@ import action from './routes/api/action.js';
 import sendIm from './routes/api/send-im.js';
 import slackRoutes from './routes/slack/index.js';
 import workerPlugin from './plugins/worker.js';
+import { loadConfiguredCallbacks } from './worker/callbacks/check.js';
 
 export interface Roles {
   /** The HTTP API and Slack's webhooks. */
@@ -54,6 +55,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   for (const warning of config.warnings) app.log.warn(warning);
+  // A misspelt built-in or a module that can't be imported stops start-up here, not at the first matching message.
+  await loadConfiguredCallbacks(config);
 
   const roles = deps.roles ?? { http: true, worker: false };
   await app.register(sensible);
