@@ -4,6 +4,7 @@ import { ConfigError } from './config/errors.js';
 import { AuthnzConfigError } from './authnz/checks.js';
 import { NatsServerMissingError } from './queue/nats-server.js';
 import { startServer } from './server.js';
+import { runCheckConfig } from './check-config.js';
 
 const ROLES = ['serve', 'worker', 'watcher', 'all'] as const;
 type Role = (typeof ROLES)[number];
@@ -20,6 +21,8 @@ const USAGE = `usage: omnibot <${ROLES.join('|')}>
   worker   consumes the queue and runs handlers
   watcher  keeps the directory fresh (not there yet)
   all      every role in one process
+
+  omnibot check-config [--strict]   checks the configuration without NATS or Slack
 
 Configuration: CONFIG_FILE (omnibot's YAML), credentials as CREDENTIALS_SLACK_*_<APP_ID>,
 PORT, HOST, LOG_LEVEL, LOG_FORMAT, NATS_URL (unset: an embedded nats-server), SLACK_API_URL, DATA_DIR.`;
@@ -40,6 +43,9 @@ function explain(error: unknown): string {
 
 async function main(argv: readonly string[]): Promise<number> {
   const role = argv[0];
+  if (role === 'check-config') {
+    return runCheckConfig(argv.slice(1), { env: process.env, stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+  }
   if (role === '--help' || role === '-h' || role === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
