@@ -15,6 +15,7 @@ import queuePlugin from './plugins/queue.js';
 import authnzPlugin from './plugins/authnz.js';
 import botContextPlugin from './plugins/bot-context.js';
 import healthcheck from './routes/api/healthcheck.js';
+import metricsRoute from './routes/api/metrics.js';
 import getTeam from './routes/api/get-team.js';
 import getUser from './routes/api/get-user.js';
 import getChannel from './routes/api/get-channel.js';
@@ -77,11 +78,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(directoryPlugin);
   await app.register(queuePlugin);
   if (roles.worker) await app.register(workerPlugin);
-  if (!roles.http) return app;
+  if (!roles.http) {
+    // A worker alone serves only its metrics (and liveness), and only when METRICS_PORT says where.
+    if (config.settings.metricsPort === undefined) return app;
+    await app.register(authnzPlugin);
+    await app.register(healthcheck);
+    await app.register(metricsRoute);
+    return app;
+  }
 
   await app.register(authnzPlugin);
   await app.register(botContextPlugin);
   await app.register(healthcheck);
+  await app.register(metricsRoute);
   await app.register(getTeam);
   await app.register(getUser);
   await app.register(getChannel);

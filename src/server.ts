@@ -6,7 +6,7 @@ import { startNatsServer, type NatsServerProcess } from './queue/nats-server.js'
 
 export interface RunningServer {
   readonly app: FastifyInstance;
-  /** Where the HTTP server listens, e.g. http://127.0.0.1:8080; undefined without the HTTP role. */
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:8080; undefined without the HTTP role (or a worker's METRICS_PORT). */
   readonly address: string | undefined;
   close(): Promise<void>;
 }
@@ -30,6 +30,7 @@ export async function startServer(config: Config, roles: Roles = { http: true, w
     if (nats.embedded) app.log.info({ url: nats.servers, pid: nats.embedded.pid }, 'started embedded nats-server');
     let address: string | undefined;
     if (roles.http) address = await app.listen({ port: config.settings.port, host: config.settings.host });
+    else if (config.settings.metricsPort !== undefined) address = await app.listen({ port: config.settings.metricsPort, host: config.settings.host });
     else await app.ready();
     return {
       app,

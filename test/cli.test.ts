@@ -118,6 +118,27 @@ t.test('LOG_FORMAT=pretty and LOG_LEVEL=DEBUG: lines for people, at debug, secre
   for (const secret of Object.values(TEST_CREDENTIALS)) t.notOk(cli.output().includes(secret), 'no secret in the output');
 });
 
+t.test('worker with METRICS_PORT: only /metrics (behind the checks) and /healthcheck', async (t) => {
+  const nats = await startTestNats(t);
+  const file = await writeTempConfig(
+    t,
+    'authorization:\n  checks:\n    - module: "omnibot.authnz:allowed_paths"\n      kwargs: { paths: ["/metrics"] }\nteams:\n  "testteam": "T12345678"\n',
+  );
+  const cli = startCli(['worker'], { CONFIG_FILE: file, NATS_URL: nats.url, METRICS_PORT: '0' });
+  t.teardown(() => cli.child.kill('SIGKILL'));
+  const base = await cli.listening;
+  const metrics = await request(`${base}/metrics`);
+  t.equal(metrics.statusCode, 200);
+  t.match(await metrics.body.text(), /^# TYPE omnibot_worker_messages_total counter$/m);
+  const health = await request(`${base}/healthcheck`);
+  t.equal(await health.body.text(), 'OK');
+  const api = await request(`${base}/api/v1/slack/get_team/testteam`);
+  t.equal(api.statusCode, 404, 'no API in a worker');
+  await api.body.dump();
+  cli.child.kill('SIGTERM');
+  t.equal((await cli.exited).code, 0);
+});
+
 t.test('serve without NATS_URL starts and stops its own nats-server', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'omnibot-data-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));

@@ -39,6 +39,10 @@ export interface Settings {
   readonly overload: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number };
   /** Outgoing pace: posts per second per channel. */
   readonly slackPostsPerChannelPerSecond: number;
+  /** METRICS_PORT: where a process without the HTTP role (`worker`) serves /metrics; unset, it listens nowhere. */
+  readonly metricsPort: number | undefined;
+  /** API_DOCS=1: the OpenAPI document and its page at /docs. */
+  readonly apiDocs: boolean;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -63,6 +67,13 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
     throw new ConfigError(`environment variable ${name}: expected a positive number, got "${raw}"`);
   }
   return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`environment variable ${name}: expected 1 or 0, got "${env[name]}"`);
 }
 
 function url(env: Env, name: string, fallback: string | undefined, protocols: readonly string[]): string | undefined {
@@ -116,6 +127,8 @@ export function readSettings(env: Env): Settings {
       drainTimeoutMs: integer(env, 'WEBHOOK_WORKER_DRAIN_SECONDS', 25, 0, 3600) * 1000,
     }),
     slackPostsPerChannelPerSecond: positiveNumber(env, 'SLACK_POSTS_PER_CHANNEL_PER_SECOND', 1),
+    metricsPort: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 0, 65535) : undefined,
+    apiDocs: flag(env, 'API_DOCS'),
     overload: Object.freeze({
       maxEventLoopDelayMs: integer(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 1, 600_000),
       maxHeapUsedBytes: integer(env, 'OVERLOAD_MAX_HEAP_USED_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),

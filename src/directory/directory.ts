@@ -13,6 +13,22 @@ export interface DirectoryLogger {
   info(object: object, message: string): void;
 }
 
+/** Where a directory read was answered: this process's memory, JetStream KV, or neither (Slack is asked, or a list refreshed). */
+export type DirectoryReadResult = 'memory' | 'store' | 'miss';
+
+/**
+ * How a whole-list refresh went: `refreshed` (this call loaded it), `joined`
+ * (another process was loading it; waited for its result), `skipped` (done
+ * recently enough), `failed` (the load threw).
+ */
+export type DirectoryRefreshOutcome = 'refreshed' | 'joined' | 'skipped' | 'failed';
+
+/** Told of every read and refresh, for metrics. The watcher's refreshes go through here too. */
+export interface DirectoryObserver {
+  read(kind: DirectoryKind, result: DirectoryReadResult): void;
+  refreshed(kind: DirectoryKind, outcome: DirectoryRefreshOutcome, seconds: number): void;
+}
+
 export interface DirectoryOptions {
   readonly store: DirectoryStore;
   readonly slack: Pick<SlackWebClient, 'call' | 'paginate'>;
@@ -25,6 +41,7 @@ export interface DirectoryOptions {
   readonly writeConcurrency?: number;
   /** How long a miss waits for another process's refresh of the same list. */
   readonly refreshWaitMs?: number;
+  readonly observer?: DirectoryObserver;
 }
 
 type Cached = SlackUser | SlackConversation | SlackConversation[] | string | null;
@@ -45,6 +62,7 @@ export class Directory {
   readonly #logger: DirectoryLogger;
   readonly #writeConcurrency: number;
   readonly #refreshWaitMs: number;
+  readonly #observer: DirectoryObserver | undefined;
   /** When this process last asked KV for a refresh claim, so repeated misses don't ask again within the interval. */
   readonly #lastClaimAttempt = new Map<string, number>();
 
@@ -56,6 +74,7 @@ export class Directory {
     this.#logger = options.logger;
     this.#writeConcurrency = options.writeConcurrency ?? 32;
     this.#refreshWaitMs = options.refreshWaitMs ?? 15_000;
+    this.#observer = options.observer;
   }
 
   // ---- users
@@ -234,21 +253,31 @@ export class Directory {
     const flightKey = `refresh ${kind} ${claimKey}`;
     return this.#flights.run(flightKey, async () => {
       const now = Date.now();
+      const observe = (outcome: DirectoryRefreshOutcome): void => this.#observer?.refreshed(kind, outcome, (Date.now() - now) / 1000);
       const lastAttempt = this.#lastClaimAttempt.get(flightKey);
-      if (!force && lastAttempt !== undefined && now - lastAttempt < this.#refreshIntervalMs) return false;
+      if (!force && lastAttempt !== undefined && now - lastAttempt < this.#refreshIntervalMs) {
+        observe('skipped');
+        return false;
+      }
       this.#lastClaimAttempt.set(flightKey, now);
       const claim = await this.#store.claimRefresh(kind, claimKey, force ? 0 : this.#refreshIntervalMs, now);
       if (!claim.claimed) {
         // Another process is loading the list: its result is as good as ours, once it is stored.
-        return claim.running && (await this.#store.waitForRefresh(kind, claimKey, this.#refreshWaitMs));
+        const joined = claim.running && (await this.#store.waitForRefresh(kind, claimKey, this.#refreshWaitMs));
+        observe(joined ? 'joined' : 'skipped');
+        return joined;
       }
       let count: number;
       try {
         count = await load();
+      } catch (error) {
+        observe('failed');
+        throw error;
       } finally {
         // Finished, stored or not: waiters re-read what is there instead of waiting out their time limit.
         await claim.finish();
       }
+      observe('refreshed');
       this.#logger.info({ ...bot.logContext, kind, count, ms: Date.now() - now }, 'directory list refreshed');
       return true;
     });
@@ -258,8 +287,12 @@ export class Directory {
   async #read<T extends Cached>(kind: DirectoryKind, key: string): Promise<T | null | undefined> {
     const memoryKey = `${kind}|${key}`;
     const cached = this.#memory.get(memoryKey);
-    if (cached !== undefined) return cached as T | null;
+    if (cached !== undefined) {
+      this.#observer?.read(kind, 'memory');
+      return cached as T | null;
+    }
     const stored = await this.#store.get<T>(kind, key);
+    this.#observer?.read(kind, stored === null ? 'miss' : 'store');
     if (stored === null) return undefined;
     this.#memory.set(memoryKey, stored);
     return stored;

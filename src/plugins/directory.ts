@@ -23,8 +23,9 @@ export default fp(
         refreshIntervalMs: app.config.listRefreshIntervalMs,
         memoryTtlMs: app.config.settings.directoryMemoryTtlMs,
         logger: app.log.child({ component: 'directory' }),
+        observer: app.metrics.directory,
       }),
     );
   },
-  { name: 'omnibot-directory', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack'] },
+  { name: 'omnibot-directory', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack', 'omnibot-metrics'] },
 );

@@ -23,6 +23,25 @@ import { ResponseUrlError } from './response-url.js';
 
 type Json = Record<string, unknown>;
 
+/** What kind of handler ran: `help` is the answer to a directed message that matched nothing. */
+export type HandlerKind = 'message' | 'reaction' | 'help' | 'slash_command' | 'interactive_component';
+
+/** A handler as the configuration names it: its match, command or callback_id. */
+export interface HandlerRef {
+  readonly kind: HandlerKind;
+  readonly name: string;
+}
+
+/** `skipped`: misconfigured or unusable, logged and not retried; `failed`: thrown, so the message is delivered again. */
+export type CallbackOutcome = 'ok' | 'skipped' | 'failed';
+
+/** Told how long handlers and their callbacks took, for metrics. */
+export interface ProcessorObserver {
+  callbackDone(handler: HandlerRef, module: string, outcome: CallbackOutcome, seconds: number): void;
+  /** A handler's callbacks, responses and actions, all of them. */
+  handlerDone(handler: HandlerRef, seconds: number): void;
+}
+
 export interface DispatchContext {
   readonly bot: Bot;
   readonly baseDir: string;
@@ -33,6 +52,7 @@ export interface DispatchContext {
   readonly logFields: Json;
   readonly callbackContext: CallbackContext;
   readonly postToResponseUrl: (url: string, body: Json) => Promise<void>;
+  readonly observer?: ProcessorObserver;
 }
 
 /** Where a chat.postMessage without a channel (or thread) goes: omnibot's _handle_post_message. */
@@ -78,18 +98,24 @@ function readAnswer(context: DispatchContext, module: string, answer: unknown): 
  * it). Undefined when the callback is misconfigured or its service answered
  * with something unusable (logged).
  */
-export async function runCallback(context: DispatchContext, spec: CallbackSpec, payload: Json): Promise<CallbackAnswer | undefined> {
+export async function runCallback(context: DispatchContext, spec: CallbackSpec, payload: Json, handler?: HandlerRef): Promise<CallbackAnswer | undefined> {
   const fields = { ...context.logFields, module: spec.module };
+  const started = performance.now();
+  let outcome: CallbackOutcome = 'failed';
   let answer: unknown;
   try {
     const callback = await resolveCallback(spec.module, context.baseDir);
     answer = await callback(structuredClone(payload), structuredClone(spec.kwargs ?? {}), context.callbackContext);
+    outcome = 'ok';
   } catch (error) {
     if (error instanceof CallbackConfigError || (error instanceof HttpCallbackError && !error.retryable)) {
+      outcome = 'skipped';
       context.logger.error({ ...fields, err: error }, 'callback failed; a retry would fail the same way, so it is skipped');
       return undefined;
     }
     throw error;
+  } finally {
+    if (handler) context.observer?.callbackDone(handler, spec.module, outcome, (performance.now() - started) / 1000);
   }
   return readAnswer(context, spec.module, answer);
 }

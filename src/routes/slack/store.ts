@@ -21,7 +21,7 @@ export interface WebhookToStore {
  */
 export async function storeWebhook(app: FastifyInstance, request: FastifyRequest, bot: Bot, webhook: WebhookToStore): Promise<PublishResult | undefined> {
   try {
-    return await app.queue.publish({
+    const stored = await app.queue.publish({
       type: webhook.type,
       teamName: bot.team.name,
       botName: bot.name,
@@ -30,8 +30,11 @@ export async function storeWebhook(app: FastifyInstance, request: FastifyRequest
       msgId: stableMessageId(webhook.slackId, request.rawBody ?? ''),
       ...slackRetry(request),
     });
+    app.metrics.webhookStored(webhook.type, stored.duplicate);
+    return stored;
   } catch (error) {
     if (error instanceof MessageTooLargeError) {
+      app.metrics.webhookRefused(webhook.type, 'too_large');
       // A 413 carries X-Slack-No-Retry: Slack's retries would be just as large.
       request.log.warn({ ...bot.logContext, err: error, type: webhook.type }, 'webhook too large to store');
       throw app.httpErrors.payloadTooLarge('The webhook is too large to store.');
