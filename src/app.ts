@@ -24,6 +24,7 @@ import action from './routes/api/action.js';
 import sendIm from './routes/api/send-im.js';
 import slackRoutes from './routes/slack/index.js';
 import workerPlugin from './plugins/worker.js';
+import apiDocsPlugin from './plugins/api-docs.js';
 import { loadConfiguredCallbacks } from './worker/callbacks/check.js';
 
 export interface Roles {
@@ -89,6 +90,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await app.register(authnzPlugin);
   await app.register(botContextPlugin);
+  // Before the routes: the OpenAPI document is collected as they are added.
+  if (config.settings.apiDocs) await app.register(apiDocsPlugin);
+  await registerRoutes(app);
+  return app;
+}
+
+/** Every route of the HTTP role; schemas/openapi.json is generated from this same list (src/openapi.ts). */
+export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthcheck);
   await app.register(metricsRoute);
   await app.register(getTeam);
@@ -98,5 +107,4 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(action);
   await app.register(sendIm);
   await app.register(slackRoutes);
-  return app;
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { formatSchema, generatedSchemas } from '../src/generate-schemas.js';
 
 t.test('the checked-in JSON Schema files match the TypeBox schemas (run `npm run schemas` when this fails)', async (t) => {
-  for (const [name, schema] of Object.entries(generatedSchemas())) {
+  for (const [name, schema] of Object.entries(await generatedSchemas())) {
     const file = fileURLToPath(new URL(`../schemas/${name}`, import.meta.url));
     const checkedIn = await readFile(file, 'utf8').catch(() => '(missing)');
     t.equal(checkedIn, formatSchema(schema), `schemas/${name} is current`);
@@ -12,7 +12,7 @@ t.test('the checked-in JSON Schema files match the TypeBox schemas (run `npm run
 });
 
 t.test('the config schema describes omnibot\'s keys', async (t) => {
-  const schema = generatedSchemas()['config.schema.json'] as { properties: Record<string, unknown>; required: string[] };
+  const schema = (await generatedSchemas())['config.schema.json'] as { properties: Record<string, unknown>; required: string[] };
   for (const key of ['teams', 'bots', 'primary_bot', 'handlers', 'authorization', 'help_callback', 'default_to_help', 'team_fallback', 'list_provider_update_frequency']) {
     t.ok(key in schema.properties, key);
   }
@@ -28,6 +28,6 @@ t.test('the config schema refuses unknown keys, so that an editor flags a typo',
   typo.handlers.message_handlers[0]!.callback = typo.handlers.message_handlers[0]!.callbacks;
   t.notOk(Value.Check(ConfigFileSchema, typo), '`callback` for `callbacks` is flagged');
   t.notOk(Value.Check(ConfigFileSchema, { ...base, handler: {} }), 'a top-level typo is flagged');
-  const schema = generatedSchemas()['config.schema.json'] as { additionalProperties: unknown };
+  const schema = (await generatedSchemas())['config.schema.json'] as { additionalProperties: unknown };
   t.equal(schema.additionalProperties, false);
 });

@@ -7,8 +7,12 @@ const metrics: FastifyPluginAsyncTypebox = async (app) => {
     {
       // Behind the authorization checks like every route but the health checks: it names teams, bots and handlers.
       schema: {
-        produces: ['text/plain'],
-        response: { 200: Type.String({ description: 'Prometheus\' text exposition format (docs/METRICS.md lists every metric).' }) },
+        response: {
+          200: {
+            description: 'Prometheus\' text exposition format (docs/METRICS.md lists every metric).',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+        },
       },
     },
     async (_request, reply) => {

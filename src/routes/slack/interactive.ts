@@ -29,6 +29,7 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/slack/interactive',
     {
       schema: {
+        consumes: ['application/x-www-form-urlencoded'],
         body: InteractiveForm,
         response: {
           // omnibot's write-message answer, or a synchronous callback's answer passed through whole

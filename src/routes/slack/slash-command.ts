@@ -17,6 +17,7 @@ const slashCommand: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/slack/slash_command',
     {
       schema: {
+        consumes: ['application/x-www-form-urlencoded'],
         body: SlashCommandForm,
         response: { 200: WriteMessageBody, 401: FailureBody, 403: FailureBody, 503: FailureBody },
       },
