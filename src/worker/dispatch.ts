@@ -75,13 +75,40 @@ function isObject(value: unknown): value is Json {
 /** Slack client errors no retry can fix: the request could not even be made. */
 const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set(['invalid_method', 'invalid_token']);
 
-function readAnswer(context: DispatchContext, module: string, answer: unknown): CallbackAnswer {
+/** The keys of a callback's answer that the worker reads, by kind of handler: messages have no response_url. */
+const USED_KEYS: Readonly<Record<HandlerKind, readonly string[]>> = {
+  message: ['actions'],
+  reaction: ['actions'],
+  help: ['actions'],
+  slash_command: ['actions', 'responses'],
+  interactive_component: ['actions', 'responses'],
+};
+
+const UNUSED_KEY_HINTS: Readonly<Record<string, string>> = {
+  responses:
+    'a message has no response_url, so responses are not posted (omnibot did not post them either): answer with actions, e.g. {"actions": [{"action": "chat.postMessage", "kwargs": {"text": "…"}}]}',
+};
+
+/** A callback's answer with keys nothing reads is most likely a mistake its author can't see: say so. */
+function warnUnusedKeys(context: DispatchContext, module: string, answer: Json, kind: HandlerKind): void {
+  const used = USED_KEYS[kind];
+  const unused = Object.keys(answer).filter((key) => !used.includes(key));
+  if (unused.length === 0) return;
+  const hints = unused.flatMap((key) => (UNUSED_KEY_HINTS[key] === undefined ? [] : [UNUSED_KEY_HINTS[key]]));
+  context.logger.warn(
+    { ...context.logFields, module, unused_keys: unused, used_keys: used, ...(hints.length > 0 ? { hint: hints.join('; ') } : {}) },
+    `callback answered with keys that nothing uses: ${unused.join(', ')} (a ${kind.replace('_', ' ')} callback's answer may have ${used.join(' and ')})`,
+  );
+}
+
+function readAnswer(context: DispatchContext, module: string, answer: unknown, kind: HandlerKind | undefined): CallbackAnswer {
   // A JavaScript callback that returns nothing means "nothing to do" (omnibot's returned {}).
   if (answer === undefined || answer === null) return { actions: [], responses: [] };
   if (!isObject(answer)) {
     context.logger.error({ ...context.logFields, module }, 'callback answered with something that is not an object; ignored');
     return { actions: [], responses: [] };
   }
+  if (kind) warnUnusedKeys(context, module, answer, kind);
   const list = (key: 'actions' | 'responses'): readonly unknown[] => {
     const value = answer[key];
     if (value === undefined || value === null) return [];
@@ -117,7 +144,9 @@ export async function runCallback(context: DispatchContext, spec: CallbackSpec, 
   } finally {
     if (handler) context.observer?.callbackDone(handler, spec.module, outcome, (performance.now() - started) / 1000);
   }
-  return readAnswer(context, spec.module, answer);
+  const read = readAnswer(context, spec.module, answer, handler?.kind);
+  context.logger.debug({ ...fields, actions: read.actions.length, responses: read.responses.length }, 'callback answered');
+  return read;
 }
 
 function withPostMessageDefaults(kwargs: Json, defaults: PostMessageDefaults): Json {
