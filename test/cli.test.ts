@@ -89,56 +89,6 @@ t.test('serve: the routes on a real port, then SIGTERM exits 0', async (t) => {
   t.match(cli.output(), /bot \\"nocredsbot\\" of team \\"testteam\\" \(app A00000000\) skipped/, 'the skipped bot is named in a warning');
 });
 
-t.test('LOG_FORMAT=pretty and LOG_LEVEL=DEBUG: lines for people, at debug, secrets still hidden', async (t) => {
-  const nats = await startTestNats(t);
-  const fake = await startFakeSlack();
-  t.teardown(() => fake.close());
-  fake.on('users.lookupByEmail', { ok: true, user: { id: 'U9', name: 'zoe', profile: { email: 'zoe@example.com' } } });
-  const cli = startCli(['serve'], {
-    ...TEST_CREDENTIALS,
-    CONFIG_FILE: FIXTURE_CONFIG,
-    NATS_URL: nats.url,
-    SLACK_API_URL: fake.url,
-    PORT: '0',
-    LOG_FORMAT: 'pretty',
-    LOG_LEVEL: 'DEBUG',
-  });
-  t.teardown(() => cli.child.kill('SIGKILL'));
-  const base = await cli.listening;
-  const user = await request(`${base}/api/v1/slack/get_user/testteam/echobot/zoe@example.com`, { headers: SERVICE });
-  t.equal(user.statusCode, 200);
-  await user.body.dump();
-  cli.child.kill('SIGTERM');
-  t.equal((await cli.exited).code, 0);
-  const lines = cli.output().split('\n').filter((line) => line.trim() !== '');
-  t.ok(lines.length > 3, 'it logged');
-  t.notOk(lines.some((line) => line.startsWith('{')), 'no JSON line');
-  t.match(cli.output(), /INFO.*Server listening at/, 'levels in words');
-  t.match(cli.output(), /DEBUG.*Slack answered/, 'debug lines are written at LOG_LEVEL=DEBUG');
-  for (const secret of Object.values(TEST_CREDENTIALS)) t.notOk(cli.output().includes(secret), 'no secret in the output');
-});
-
-t.test('worker with METRICS_PORT: only /metrics (behind the checks) and /healthcheck', async (t) => {
-  const nats = await startTestNats(t);
-  const file = await writeTempConfig(
-    t,
-    'authorization:\n  checks:\n    - module: "omnibot.authnz:allowed_paths"\n      kwargs: { paths: ["/metrics"] }\nteams:\n  "testteam": "T12345678"\n',
-  );
-  const cli = startCli(['worker'], { CONFIG_FILE: file, NATS_URL: nats.url, METRICS_PORT: '0' });
-  t.teardown(() => cli.child.kill('SIGKILL'));
-  const base = await cli.listening;
-  const metrics = await request(`${base}/metrics`);
-  t.equal(metrics.statusCode, 200);
-  t.match(await metrics.body.text(), /^# TYPE omnibot_worker_messages_total counter$/m);
-  const health = await request(`${base}/healthcheck`);
-  t.equal(await health.body.text(), 'OK');
-  const api = await request(`${base}/api/v1/slack/get_team/testteam`);
-  t.equal(api.statusCode, 404, 'no API in a worker');
-  await api.body.dump();
-  cli.child.kill('SIGTERM');
-  t.equal((await cli.exited).code, 0);
-});
-
 t.test('serve without NATS_URL starts and stops its own nats-server', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'omnibot-data-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
