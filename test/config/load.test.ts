@@ -178,6 +178,12 @@ t.test('environment settings', async (t) => {
   t.equal(defaults.logFormat, 'auto', 'LOG_FORMAT: pretty on a terminal unless told');
   t.equal((await loadConfig({ file, env: { LOG_FORMAT: 'Pretty' } })).settings.logFormat, 'pretty');
   await t.rejects(loadConfig({ file, env: { LOG_FORMAT: 'xml' } }), { message: /LOG_FORMAT: expected json, pretty or auto, got "xml"/ });
+  t.equal(defaults.metricsPort, undefined, 'a worker listens nowhere unless told');
+  t.equal((await loadConfig({ file, env: { METRICS_PORT: '9100' } })).settings.metricsPort, 9100);
+  await t.rejects(loadConfig({ file, env: { METRICS_PORT: 'x' } }), { message: /METRICS_PORT: expected an integer/ });
+  t.equal(defaults.apiDocs, false);
+  t.equal((await loadConfig({ file, env: { API_DOCS: '1' } })).settings.apiDocs, true);
+  await t.rejects(loadConfig({ file, env: { API_DOCS: 'yes' } }), { message: /API_DOCS: expected 1 or 0, got "yes"/ });
   await t.rejects(loadConfig({ file, env: { NATS_URL: 'http://x:4222' } }), { message: /NATS_URL/ });
   t.equal((await loadConfig({ file, env: { NATS_URL: 'nats://a:4222,b:4222' } })).settings.natsUrl, 'nats://a:4222,b:4222');
 });
