@@ -5,7 +5,7 @@ import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/load.js';
 import type { NatsSecurityOptions } from './queue/connection-options.js';
-import { lazyChildLogger, loggerOptions } from './logger.js';
+import { lazyChildLogger, processLoggerOptions } from './logger.js';
 import configPlugin from './plugins/config.js';
 import closingConnections from './plugins/closing-connections.js';
 import errorsPlugin, { answerFrameworkError } from './plugins/errors.js';
@@ -20,6 +20,7 @@ import queuePlugin from './plugins/queue.js';
 import authnzPlugin from './plugins/authnz.js';
 import botContextPlugin from './plugins/bot-context.js';
 import healthcheck from './routes/api/healthcheck.js';
+import metricsRoute from './routes/api/metrics.js';
 import getTeam from './routes/api/get-team.js';
 import getUser from './routes/api/get-user.js';
 import getChannel from './routes/api/get-channel.js';
@@ -32,6 +33,8 @@ import tracePlugin from './plugins/trace.js';
 import watcherPlugin from './plugins/watcher.js';
 import readinessPlugin from './plugins/readiness.js';
 import readyz from './routes/api/readyz.js';
+import apiDocsPlugin from './plugins/api-docs.js';
+import { loadConfiguredCallbacks } from './worker/callbacks/check.js';
 
 export interface Roles {
   /** The HTTP API and Slack's webhooks. */
@@ -49,7 +52,7 @@ export interface AppDeps {
   readonly natsSecurity?: NatsSecurityOptions;
   /** Which roles this process plays; the HTTP role alone by default. */
   readonly roles?: Roles;
-  /** Fastify's logger option; defaults to JSON lines at the configured level with secrets redacted. */
+  /** Fastify's logger option; defaults to the configured level and format (LOG_LEVEL, LOG_FORMAT) with secrets redacted. */
   readonly logger?: FastifyServerOptions['logger'];
   /** A logger made before the app (the process's, which logged the embedded nats-server); wins over `logger`. */
   readonly loggerInstance?: FastifyBaseLogger;
@@ -62,7 +65,9 @@ const MIB = 1024 * 1024;
 /** The whole HTTP application: external plugins, then ours, then routes. Listening is the caller's business. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config.settings.logLevel) }),
+    ...(deps.loggerInstance
+      ? { loggerInstance: deps.loggerInstance }
+      : { logger: deps.logger ?? processLoggerOptions(config.settings.logLevel, config.settings.logFormat) }),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: MIB,
     requestIdHeader: 'x-request-id',
@@ -75,6 +80,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   for (const warning of config.warnings) app.log.warn(warning);
+  // A misspelt built-in or a module that can't be imported stops start-up here, not at the first matching message.
+  await loadConfiguredCallbacks(config);
 
   const roles = deps.roles ?? { http: true, worker: false };
   await app.register(sensible);
@@ -103,13 +110,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   if (roles.worker) await app.register(workerPlugin);
   if (roles.watcher) await app.register(watcherPlugin);
   await app.register(readinessPlugin);
-  // Every role answers the open probes, so that a supervisor can watch a worker too.
+  await app.register(authnzPlugin);
+  if (!roles.http) {
+    // Every role answers the open probes and its metrics, so that a supervisor can watch a worker too.
+    await app.register(healthcheck);
+    await app.register(readyz);
+    await app.register(metricsRoute);
+    return app;
+  }
+
+  await app.register(botContextPlugin);
+  // Before the routes: the OpenAPI document is collected as they are added.
+  if (config.settings.apiDocs) await app.register(apiDocsPlugin);
+  await registerRoutes(app);
+  return app;
+}
+
+/** Every route of the HTTP role; schemas/openapi.json is generated from this same list (src/openapi.ts). */
+export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthcheck);
   await app.register(readyz);
-  if (!roles.http) return app;
-
-  await app.register(authnzPlugin);
-  await app.register(botContextPlugin);
+  await app.register(metricsRoute);
   await app.register(getTeam);
   await app.register(getUser);
   await app.register(getChannel);
@@ -117,5 +138,4 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(action);
   await app.register(sendIm);
   await app.register(slackRoutes);
-  return app;
 }

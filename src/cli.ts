@@ -29,6 +29,12 @@ async function dev(): Promise<RoleOutcome> {
   return runDev((config) => startServer(config, ALL));
 }
 
+/** `omnibot check-config`: a command that is done once it has printed; its exit code is the answer. */
+async function checkConfig(args: readonly string[]): Promise<RoleOutcome> {
+  const { runCheckConfig } = await import('./check-config.js');
+  return runCheckConfig(args, { env: process.env, stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+}
+
 // One entry per role: a new role is a line here, its logic in a file of its own.
 const ROLES: Readonly<Record<string, Role>> = {
   serve: { summary: "the HTTP API and Slack's webhooks", run: server({ http: true, worker: false }) },
@@ -39,6 +45,7 @@ const ROLES: Readonly<Record<string, Role>> = {
   },
   all: { summary: 'every role in one process', run: server(ALL) },
   dev: { summary: 'every role, with an emulated Slack and its web page (CONFIG_FILE optional)', run: dev },
+  'check-config': { summary: 'checks the configuration and the credentials, without NATS or Slack', args: '[--strict]', run: checkConfig },
 };
 
 function usage(): string {

@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Bindings, ChildLoggerOptions, Logger, LoggerOptions } from 'pino';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogFormat } from './config/settings.js';
 
 /**
  * Where a secret could appear in a logged object. Secrets are also wrapped in
@@ -22,6 +24,28 @@ export function loggerOptions(level: string): LoggerOptions {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
+}
+
+/** LOG_FORMAT=auto: lines for people on a terminal, JSON lines for everything that reads them instead. */
+export function wantsPrettyLogs(format: LogFormat, stdoutIsTerminal: boolean): boolean {
+  return format === 'pretty' || (format === 'auto' && stdoutIsTerminal);
+}
+
+/**
+ * The process's logger: JSON lines, or pino-pretty's lines when `wantsPrettyLogs`.
+ * Pretty printing runs in this thread, synchronously: it is for a person
+ * watching a terminal, where a line must not be lost when the process exits.
+ */
+export function processLoggerOptions(level: string, format: LogFormat): LoggerOptions & { stream?: DestinationStream } {
+  const options = loggerOptions(level);
+  if (!wantsPrettyLogs(format, process.stdout.isTTY === true)) return options;
+  return { ...options, stream: pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) };
+}
+
+/** The process's own logger, made before the app (it logs the embedded nats-server), which the app then uses. */
+export function processLogger(level: string, format: LogFormat): Logger {
+  const { stream, ...options } = processLoggerOptions(level, format);
+  return stream ? pino(options, stream) : pino(options);
 }
 
 type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import type { Config } from './config/load.js';
 import { buildApp, type Roles } from './app.js';
-import { loggerOptions } from './logger.js';
+import { processLogger } from './logger.js';
 import { natsSecurityOptions, type NatsSecurityOptions } from './queue/connection-options.js';
 import { openSharedNatsServer, type SharedNatsServer } from './queue/shared-nats-server.js';
 import { settleWithin } from './settle-within.js';
@@ -56,7 +55,7 @@ async function natsFor(config: Config, log: FastifyBaseLogger): Promise<NatsTarg
 
 /** Starts the roles asked for: knows about NATS's location, listening and shutdown, nothing else. */
 export async function startServer(config: Config, roles: Roles = { http: true, worker: false }): Promise<RunningServer> {
-  const log: FastifyBaseLogger = pino(loggerOptions(config.settings.logLevel));
+  const log: FastifyBaseLogger = processLogger(config.settings.logLevel, config.settings.logFormat);
   const nats = await natsFor(config, log);
   let app: FastifyInstance | undefined;
   let address: string;

@@ -103,13 +103,13 @@ t.test('--help, --version, and bad arguments', async (t) => {
     startCli(['--version'], {}).exited,
   ]);
   t.equal(bad.code, 2, 'an unknown role exits 2');
-  t.match(bad.stderr, /^omnibot: unknown role "serv"; expected one of serve, worker, watcher, all, dev\n/, 'and is named');
+  t.match(bad.stderr, /^omnibot: unknown role "serv"; expected one of serve, worker, watcher, all, dev, check-config\n/, 'and is named');
   t.equal(none.code, 2, 'no role exits 2');
-  t.match(none.stderr, /usage: omnibot <serve\|worker\|watcher\|all\|dev>/);
+  t.match(none.stderr, /usage: omnibot <serve\|worker\|watcher\|all\|dev\|check-config>/);
   t.equal(extra.code, 2);
   t.match(extra.stderr, /serve takes no arguments; got "now"/);
   t.equal(help.code, 0);
-  t.match(help.stdout, /usage: omnibot <serve\|worker\|watcher\|all\|dev>/);
+  t.match(help.stdout, /usage: omnibot <serve\|worker\|watcher\|all\|dev\|check-config>/);
   t.match(help.stdout, /NATS_CREDS/, 'the help names the NATS variables');
   t.equal(help.stderr, '');
   const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

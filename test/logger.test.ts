@@ -1,7 +1,7 @@
 import t from 'tap';
 import Fastify from 'fastify';
 import { Writable } from 'node:stream';
-import { lazyChildLogger, loggerOptions } from '../src/logger.js';
+import { lazyChildLogger, loggerOptions, processLoggerOptions, wantsPrettyLogs } from '../src/logger.js';
 
 /** A Fastify app with the production logger options and the lazy child factory, its lines collected. */
 async function appLoggingAt(level: string) {
@@ -66,4 +66,13 @@ t.test('two requests have two request ids', async (t) => {
   await app.inject({ method: 'GET', url: '/log' });
   await app.inject({ method: 'GET', url: '/log' });
   t.equal(new Set(lines.map((line) => line.reqId)).size, 2);
+});
+
+t.test('LOG_FORMAT: pretty for a terminal (or when asked), JSON lines otherwise', async (t) => {
+  t.equal(wantsPrettyLogs('auto', true), true, 'a person at a terminal');
+  t.equal(wantsPrettyLogs('auto', false), false, 'a pipe, a file, a log collector');
+  t.equal(wantsPrettyLogs('pretty', false), true);
+  t.equal(wantsPrettyLogs('json', true), false);
+  t.notOk('stream' in processLoggerOptions('info', 'json'), 'JSON lines go to pino\'s own stdout destination');
+  t.ok(processLoggerOptions('info', 'pretty').stream, 'pretty lines go through pino-pretty');
 });

@@ -4,8 +4,9 @@ import { parseDocument } from 'yaml';
 import { ConfigError } from './errors.js';
 import { missingCredentials, readCredentials, type Env } from './credentials.js';
 import { handlersFor, Registry, type Bot, type Team } from './registry.js';
-import { KNOWN_TOP_LEVEL_KEYS, type ConfigFile } from './schema.js';
+import { IGNORED_TOP_LEVEL_KEYS, type ConfigFile } from './schema.js';
 import { readSettings, type Settings } from './settings.js';
+import { describeUnknownKey, removeUnknownKeys, type UnknownKey } from './unknown-keys.js';
 import { validateConfigFile } from './validate.js';
 
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   readonly listRefreshIntervalMs: number;
   /** Problems that don't stop start-up (skipped bots, unknown keys); the caller logs them. */
   readonly warnings: readonly string[];
+  /** Keys of the file that nothing knows (typos, most likely): ignored, and among the warnings. */
+  readonly unknownKeys: readonly UnknownKey[];
 }
 
 function deepFreeze<T>(value: T): T {
@@ -69,7 +72,7 @@ function checkReferences(document: ConfigFile, file: string, warnings: string[])
     throw new ConfigError(`invalid configuration file ${file}:\n  ${problems.join('\n  ')}`);
   }
   for (const key of Object.keys(document)) {
-    if (!KNOWN_TOP_LEVEL_KEYS.has(key)) warnings.push(`configuration key "${key}" is not used by omnibot-ts; ignored`);
+    if (IGNORED_TOP_LEVEL_KEYS.has(key)) warnings.push(`configuration key "${key}" is not used by omnibot-ts; ignored`);
   }
   for (const [kind, handlers] of Object.entries(document.handlers ?? {})) {
     (handlers ?? []).forEach((handler: { bots?: Record<string, string[]> }, index: number) => {
@@ -127,7 +130,10 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
   if (!given) throw new ConfigError('CONFIG_FILE is not set: point it at omnibot\'s YAML configuration file');
   const file = path.resolve(given);
   const warnings: string[] = [];
-  const document = validateConfigFile(await readYaml(file), file);
+  const parsed = await readYaml(file);
+  const unknownKeys = removeUnknownKeys(parsed);
+  for (const unknown of unknownKeys) warnings.push(`configuration file ${file}: ${describeUnknownKey(unknown)}; ignored`);
+  const document = validateConfigFile(parsed, file);
   checkReferences(document, file, warnings);
   deepFreeze(document);
   return Object.freeze({
@@ -139,5 +145,6 @@ export async function loadConfig(options: LoadOptions = {}): Promise<Config> {
     defaultToHelp: document.default_to_help ?? true,
     listRefreshIntervalMs: (document.list_provider_update_frequency ?? 120) * 1000,
     warnings: Object.freeze(warnings),
+    unknownKeys: Object.freeze(unknownKeys),
   });
 }

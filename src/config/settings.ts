@@ -36,6 +36,8 @@ export interface Settings {
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
+  /** LOG_FORMAT: `json` lines, `pretty` (pino-pretty), or `auto`: pretty when stdout is a terminal. */
+  readonly logFormat: LogFormat;
   /** NATS_URL's servers without credentials, comma-separated; unset: start an embedded nats-server. */
   readonly natsUrl: string | undefined;
   /** NATS_URL and the nats CLI's NATS_* variables: servers, credentials, TLS. */
@@ -61,9 +63,13 @@ export interface Settings {
   readonly directoryListCallsPerMinute: number;
   /** How long an idle kept-alive HTTP connection stays open: longer than the idle time of the load balancer in front. */
   readonly httpKeepAliveTimeoutMs: number;
+  /** API_DOCS=1: the OpenAPI document and its page at /docs. */
+  readonly apiDocs: boolean;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogFormat = 'json' | 'pretty' | 'auto';
+const LOG_FORMATS: ReadonlySet<string> = new Set<LogFormat>(['json', 'pretty', 'auto']);
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -89,7 +95,7 @@ function flag(env: Env, name: string): boolean {
   const raw = (env[name] ?? '').toLowerCase();
   if (raw === '' || raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
-  throw new ConfigError(`environment variable ${name}: expected true or false, got "${env[name]}"`);
+  throw new ConfigError(`environment variable ${name}: expected 1 or 0 (or true or false), got "${env[name]}"`);
 }
 
 // Slack retries for about 5 minutes; the stream's ten-minute duplicate window can't outlast its messages.
@@ -133,9 +139,14 @@ function url(env: Env, name: string, fallback: string | undefined, protocols: re
 }
 
 export function readSettings(env: Env): Settings {
-  const logLevel = env.LOG_LEVEL || 'info';
+  // Any case: `DEBUG` is what people type.
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
   if (!LOG_LEVELS.has(logLevel)) {
-    throw new ConfigError(`environment variable LOG_LEVEL: expected one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`);
+    throw new ConfigError(`environment variable LOG_LEVEL: expected one of ${[...LOG_LEVELS].join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const logFormat = (env.LOG_FORMAT || 'auto').toLowerCase();
+  if (!LOG_FORMATS.has(logFormat)) {
+    throw new ConfigError(`environment variable LOG_FORMAT: expected json, pretty or auto, got "${env.LOG_FORMAT}"`);
   }
   const slackApiUrl = url(env, 'SLACK_API_URL', 'https://slack.com/api/', ['http:', 'https:']) as string;
   const nats = readNatsSettings(env);
@@ -143,6 +154,7 @@ export function readSettings(env: Env): Settings {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     logLevel,
+    logFormat: logFormat as LogFormat,
     natsUrl: nats.servers?.join(','),
     nats,
     stream: streamSettings(env),
@@ -162,6 +174,7 @@ export function readSettings(env: Env): Settings {
     slackPostsPerChannelPerSecond: positiveNumber(env, 'SLACK_POSTS_PER_CHANNEL_PER_SECOND', 1),
     trace: flag(env, 'OMNIBOT_TRACE'),
     directoryListCallsPerMinute: positiveNumber(env, 'DIRECTORY_LIST_CALLS_PER_MINUTE', 20),
+    apiDocs: flag(env, 'API_DOCS'),
     overload: Object.freeze({
       maxEventLoopDelayMs: integer(env, 'OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 1_000, 1, 600_000),
       maxHeapUsedBytes: integer(env, 'OVERLOAD_MAX_HEAP_USED_BYTES', 0, 0, Number.MAX_SAFE_INTEGER),

@@ -2,23 +2,19 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
 import { ConfigError } from './errors.js';
+import { keyPath } from './key-path.js';
 
 const checker = TypeCompiler.Compile(ConfigFileSchema);
 const MAX_REPORTED = 5;
 
 /** `/handlers/message_handlers/0/match` → `handlers.message_handlers[0].match` */
-function keyPath(pointer: string): string {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let out = '';
-  for (const part of parts) {
-    if (/^\d+$/.test(part)) out += `[${part}]`;
-    else if (/^[A-Za-z_][\w-]*$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(part)}]`;
-  }
-  return out || '(top level)';
+function pointerPath(pointer: string): string {
+  return keyPath(
+    pointer
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')),
+  );
 }
 
 function describeExpected(schema: TSchema): string | undefined {
@@ -44,7 +40,7 @@ function describeValue(value: unknown): string {
 function describe(error: ValueError): string {
   const expected = describeExpected(error.schema) ?? error.message.replace(/^Expected/, 'expected');
   const got = error.value === undefined ? '' : `, got ${describeValue(error.value)}`;
-  return `${keyPath(error.path)}: ${expected}${got}`;
+  return `${pointerPath(error.path)}: ${expected}${got}`;
 }
 
 /** Checks a parsed YAML document against the schema; the error names the file, each key and what was expected. */

@@ -3,6 +3,7 @@ import type { SlackPageCaller } from '../slack/pages.js';
 import type { SlackWebClient } from '../slack/web-api.js';
 import { isEmailWithinLimit, isEmojiNameWithinLimit, isNameWithinLimit, isSlackIdShaped } from '../slack/limits.js';
 import { botCallToken } from '../slack/tokens.js';
+import { settleWithin } from '../settle-within.js';
 import { forEachConcurrently } from './concurrently.js';
 import { CHANNEL_SHAPE, DirectoryEntries, EMOJI_SHAPE, IM_SHAPE, USER_SHAPE, type EmojiEntry, type EntryScope } from './entries.js';
 import { directoryKeys as keys } from './keys.js';
@@ -18,6 +19,22 @@ export interface DirectoryLogger {
   info(object: object, message: string): void;
 }
 
+/** Where a directory read was answered: this process's memory, JetStream KV, or neither (Slack is asked, or a list refreshed). */
+export type DirectoryReadResult = 'memory' | 'store' | 'miss';
+
+/**
+ * How a whole-list refresh went: `refreshed` (this call loaded it), `joined`
+ * (another process was loading it; waited for its result), `skipped` (done
+ * recently enough), `failed` (the load threw).
+ */
+export type DirectoryRefreshOutcome = 'refreshed' | 'joined' | 'skipped' | 'failed';
+
+/** Told of every read and refresh, for metrics. The watcher's refreshes go through here too. */
+export interface DirectoryObserver {
+  read(kind: DirectoryKind, result: DirectoryReadResult): void;
+  refreshed(kind: DirectoryKind, outcome: DirectoryRefreshOutcome, seconds: number): void;
+}
+
 export interface DirectoryOptions {
   readonly store: DirectoryStore;
   /** Lookups of one object (users.info, conversations.info, …). */
@@ -31,10 +48,11 @@ export interface DirectoryOptions {
   readonly logger: DirectoryLogger;
   /** How many KV writes a refresh keeps in flight. */
   readonly writeConcurrency?: number;
-  /** How long a miss waits for another process's refresh of the same list. */
+  /** How long a miss waits for a whole-list refresh (its own, or another process's) before it reads what is stored so far. */
   readonly refreshWaitMs?: number;
   /** Items per page asked of users.list and conversations.list: Slack's largest, as omnibot asked. */
   readonly listPageSize?: number;
+  readonly observer?: DirectoryObserver;
 }
 
 export { LIST_KINDS, type ListKind } from './lists.js';
@@ -74,6 +92,7 @@ export class Directory {
   readonly #writeConcurrency: number;
   readonly #refreshWaitMs: number;
   readonly #pageSize: number;
+  readonly #observer: DirectoryObserver | undefined;
   /** When this process last asked KV for a refresh claim, so repeated misses don't ask again within the interval. */
   readonly #lastClaimAttempt = new Map<string, number>();
   /**
@@ -94,6 +113,7 @@ export class Directory {
     this.#writeConcurrency = options.writeConcurrency ?? 32;
     this.#refreshWaitMs = options.refreshWaitMs ?? 15_000;
     this.#pageSize = Math.min(options.listPageSize ?? SLACK_MAX_PAGE, SLACK_MAX_PAGE);
+    this.#observer = options.observer;
   }
 
   /** The refresh period: `list_provider_update_frequency`. */
@@ -350,12 +370,24 @@ export class Directory {
     return this.#flights.run(`miss ${throttleKey}`, async () => {
       const now = Date.now();
       const lastAttempt = this.#lastClaimAttempt.get(throttleKey);
-      if (!force && lastAttempt !== undefined && now - lastAttempt < this.#refreshIntervalMs) return false;
+      if (!force && lastAttempt !== undefined && now - lastAttempt < this.#refreshIntervalMs) {
+        this.#observer?.refreshed(kind, 'skipped', 0);
+        return false;
+      }
       this.#lastClaimAttempt.set(throttleKey, now);
-      const run = await this.#refresh(kind, bot, { force });
+      const refresh = this.#refresh(kind, bot, { force });
+      // A whole list at Slack's Tier 2 pace can take minutes, longer than any caller waits. The lookup
+      // reads what is stored so far (pages are stored as they come) while the refresh goes on.
+      if ((await settleWithin(refresh, this.#refreshWaitMs)) === 'timeout') {
+        refresh.catch((error: unknown) => this.#logger.warn({ ...bot.logContext, kind, err: error }, 'directory refresh failed'));
+        return true;
+      }
+      const run = await refresh;
       if (run.ran) return true;
       // Another process is loading the list: its result is as good as ours, once it is stored.
-      return run.running && (await this.#store.waitForRefresh(kind, claimKey, this.#refreshWaitMs));
+      const joined = run.running && (await this.#store.waitForRefresh(kind, claimKey, this.#refreshWaitMs));
+      this.#observer?.refreshed(kind, joined ? 'joined' : 'skipped', (Date.now() - now) / 1000);
+      return joined;
     });
   }
 
@@ -379,12 +411,16 @@ export class Directory {
           sweep: options.sweep ?? false,
           ...(options.signal ? { signal: options.signal } : {}),
         });
+      } catch (error) {
+        this.#observer?.refreshed(kind, 'failed', (Date.now() - started) / 1000);
+        throw error;
       } finally {
         clearInterval(beats);
         // Finished, stored or not: waiters re-read what is there instead of waiting out their time limit.
         await claim.finish();
       }
       const ms = Date.now() - started;
+      this.#observer?.refreshed(kind, 'refreshed', ms / 1000);
       this.#logger.info(
         { ...bot.logContext, kind, total: outcome.total, changed: outcome.changed, removed: outcome.removed, ms },
         `directory ${kind} refreshed: ${outcome.changed + outcome.removed} entries changed in ${ms} ms`,
@@ -405,9 +441,13 @@ export class Directory {
   async #read<T extends Cached>(kind: DirectoryKind, key: string): Promise<T | null | undefined> {
     const memoryKey = `${kind}|${key}`;
     const cached = this.#memory.get(memoryKey);
-    if (cached !== undefined) return cached as T | null;
+    if (cached !== undefined) {
+      this.#observer?.read(kind, 'memory');
+      return cached as T | null;
+    }
     return this.#watching(memoryKey, async (mark) => {
       const stored = await this.#store.get<T>(kind, key);
+      this.#observer?.read(kind, stored === null ? 'miss' : 'store');
       if (stored === null) return undefined;
       if (!mark.changed) this.#memory.set(memoryKey, stored);
       return stored;

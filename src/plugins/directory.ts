@@ -34,6 +34,7 @@ export default fp(
       refreshIntervalMs: app.config.listRefreshIntervalMs,
       memoryTtlMs: app.config.settings.directoryMemoryTtlMs,
       logger: app.log.child({ component: 'directory' }),
+      observer: app.metrics.directory,
     });
     app.decorate('directory', directory);
     // Another process's change (an event, a refresh) drops this process's in-memory copy at once.
@@ -44,5 +45,5 @@ export default fp(
       await lists.close();
     });
   },
-  { name: 'omnibot-directory', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack'] },
+  { name: 'omnibot-directory', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack', 'omnibot-metrics'] },
 );

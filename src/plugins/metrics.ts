@@ -1,30 +1,27 @@
 import fp from 'fastify-plugin';
-import { Histogram } from '../metrics/histogram.js';
-
-export interface Metrics {
-  /** now − event_ts for accepted events, in ms, labelled by whether Slack was retrying. */
-  readonly eventDeliveryLatencyMs: Histogram;
-  readonly eventRetryDeliveryLatencyMs: Histogram;
-}
+import { OmnibotMetrics } from '../metrics/omnibot-metrics.js';
+import { VERSION } from '../version.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    metrics: Metrics;
+    /** Every figure GET /metrics exports, on this app's own registry, and the observers the other plugins hand out. */
+    metrics: OmnibotMetrics;
   }
 }
 
-const LATENCY_BOUNDS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000, 60_000, 300_000];
-
-/** The figures a later /metrics endpoint exports; recorded now so nothing is lost until then. */
+/**
+ * Prometheus metrics: the registry, process metrics, and every HTTP answer by
+ * route template and status. The other plugins give their parts of the
+ * metrics' observers to the framework-free modules they build.
+ */
 export default fp(
   async (app) => {
-    app.decorate('metrics', {
-      eventDeliveryLatencyMs: new Histogram('omnibot_event_delivery_latency_ms', 'Slack event delivery latency (now − event_ts)', LATENCY_BOUNDS_MS),
-      eventRetryDeliveryLatencyMs: new Histogram(
-        'omnibot_event_retry_delivery_latency_ms',
-        'Slack event delivery latency for Slack\'s retries',
-        LATENCY_BOUNDS_MS,
-      ),
+    const metrics = new OmnibotMetrics({ version: VERSION });
+    app.decorate('metrics', metrics);
+    app.addHook('onResponse', (request, reply, done) => {
+      // The template (`/api/v1/slack/get_user/:team_name/:bot_name/:email`), never the URL: bounded labels.
+      metrics.http(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
   },
   { name: 'omnibot-metrics', fastify: '5.x' },

@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
 import { publishWebhook, type PublishResult, type Webhook } from '../queue/publish.js';
-import { JetStreamPublisher } from '../queue/jetstream-publisher.js';
+import { JetStreamPublisher, MessageTooLargeError } from '../queue/jetstream-publisher.js';
 import { ensureWebhookStream } from '../queue/stream.js';
+import { readQueueLag } from '../worker/lag.js';
 
 export interface WebhookQueue {
   /**
@@ -33,13 +34,27 @@ const MIN_PUBLISH_TIMEOUT_MS = 250;
 
 export default fp<QueuePluginOptions>(
   async (app, options) => {
-    await ensureWebhookStream(await app.nats.jetstreamManager(), app.config.settings.stream, app.log);
+    const jsm = await app.nats.jetstreamManager();
+    await ensureWebhookStream(jsm, app.config.settings.stream, app.log);
     const deadlineMs = options.publishTimeoutMs ?? PUBLISH_DEADLINE_MS;
     const publisher = new JetStreamPublisher(app.nats, deadlineMs);
+    const { metrics } = app;
     app.decorate('queue', {
-      publish: (webhook: Webhook, elapsedMs = 0) => publishWebhook(publisher, webhook, Math.max(MIN_PUBLISH_TIMEOUT_MS, deadlineMs - elapsedMs)),
+      async publish(webhook: Webhook, elapsedMs = 0) {
+        const started = performance.now();
+        try {
+          const result = await publishWebhook(publisher, webhook, Math.max(MIN_PUBLISH_TIMEOUT_MS, deadlineMs - elapsedMs));
+          metrics.publishDone(result.duplicate ? 'duplicate' : 'stored', (performance.now() - started) / 1000);
+          return result;
+        } catch (error) {
+          metrics.publishDone(error instanceof MessageTooLargeError ? 'too_large' : 'failed', (performance.now() - started) / 1000);
+          throw error;
+        }
+      },
     });
+    // The consumer's backlog, as NATS sees it, read at each scrape: every role reports it.
+    metrics.watchQueue(() => readQueueLag(jsm));
     app.addHook('onClose', () => publisher.close());
   },
-  { name: 'omnibot-queue', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats'] },
+  { name: 'omnibot-queue', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-metrics'] },
 );

@@ -15,9 +15,10 @@ export default fp(
       timeoutMs: app.config.settings.slackTimeoutMs,
       maxRetries: app.config.settings.slackMaxRetries,
       logger: app.log.child({ component: 'slack' }),
+      observer: app.metrics.slack,
     });
     app.decorate('slack', slack);
     app.addHook('onClose', () => slack.close());
   },
-  { name: 'omnibot-slack', fastify: '5.x', dependencies: ['omnibot-config'] },
+  { name: 'omnibot-slack', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-metrics'] },
 );

@@ -20,10 +20,13 @@ export default fp(
   async (app) => {
     const settings = app.config.settings;
     // Replies are paced per channel and per method tier before Slack has to refuse them.
-    const slack = new PacedSlackClient(app.slack, { perChannelPerSecond: settings.slackPostsPerChannelPerSecond });
+    const { metrics } = app;
+    const slack = new PacedSlackClient(app.slack, { perChannelPerSecond: settings.slackPostsPerChannelPerSecond, observer: metrics.pacer });
+    const unwatchPacer = metrics.watchPacer(() => slack.pending);
     const log = app.log.child({ component: 'worker' });
-    const deps = { config: app.config, slack, directory: app.directory, logger: log };
+    const deps = { config: app.config, slack, directory: app.directory, logger: log, observer: metrics.processor };
     app.decorate('worker', null);
+    let unwatchWorker = (): void => {};
     app.addHook('onReady', async () => {
       app.worker = await WebhookWorker.start(
         app.nats,
@@ -43,13 +46,18 @@ export default fp(
         },
         { ...settings.worker, stream: settings.stream },
         log,
+        metrics.worker,
       );
+      const worker = app.worker;
+      unwatchWorker = metrics.watchWorker(() => worker.inFlight);
       log.info({ concurrency: settings.worker.concurrency }, 'worker consuming stream OMNIBOT');
     });
     app.addHook('preClose', async () => {
       await app.worker?.stop();
       await slack.close();
+      unwatchWorker();
+      unwatchPacer();
     });
   },
-  { name: 'omnibot-worker', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack', 'omnibot-directory', 'omnibot-queue', 'omnibot-trace'] },
+  { name: 'omnibot-worker', fastify: '5.x', dependencies: ['omnibot-config', 'omnibot-nats', 'omnibot-slack', 'omnibot-directory', 'omnibot-queue', 'omnibot-trace', 'omnibot-metrics'] },
 );

@@ -18,6 +18,12 @@ export type { SlackRateClass, SlackTier } from './rate-tiers.js';
 /** What the pacer needs of the client it wraps: `SlackWebClient` fits, as does any stand-in. */
 export type SlackCaller = Pick<SlackWebClient, 'call'>;
 
+/** Told how long calls waited for their turn, and when a key is held after a refusal; for metrics. */
+export interface PacerObserver {
+  waited(rateClass: SlackRateClass, seconds: number): void;
+  held(method: string, holdMs: number): void;
+}
+
 export interface PacedSlackClientOptions {
   /** Posts (`chat.postMessage`, `chat.meMessage`) per channel per second; 1, as Slack allows. */
   perChannelPerSecond?: number;
@@ -42,6 +48,7 @@ export interface PacedSlackClientOptions {
   idleSweepMs?: number;
   /** Told when a key is held after a refusal (method and milliseconds: never a token). */
   logger?: Pick<SlackClientLogger, 'warn'>;
+  observer?: PacerObserver;
   /** Milliseconds on a monotonic clock; `performance.now()`. For tests. */
   now?: () => number;
   /**
@@ -53,6 +60,7 @@ export interface PacedSlackClientOptions {
 
 /** One key's queue and bucket. */
 interface Lane {
+  readonly rateClass: SlackRateClass;
   readonly intervalMs: number;
   readonly burst: number;
   /**
@@ -67,6 +75,8 @@ interface Lane {
 
 interface Job {
   readonly method: string;
+  /** When `call` was made, on the pacer's clock. */
+  readonly queuedAt: number;
   readonly run: () => Promise<SlackResponse>;
   readonly resolve: (answer: SlackResponse) => void;
   readonly reject: (error: unknown) => void;
@@ -129,6 +139,7 @@ export class PacedSlackClient {
   readonly #maxHoldMs: number;
   readonly #idleSweepMs: number;
   readonly #logger: Pick<SlackClientLogger, 'warn'> | undefined;
+  readonly #observer: PacerObserver | undefined;
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #lanes = new Map<string, Lane>();
@@ -161,6 +172,7 @@ export class PacedSlackClient {
     this.#maxHoldMs = nonNegative('maxHoldMs', options.maxHoldMs, 60_000);
     this.#idleSweepMs = positive('idleSweepMs', options.idleSweepMs, 10_000);
     this.#logger = options.logger;
+    this.#observer = options.observer;
     this.#now = options.now ?? (() => performance.now());
     this.#sleep = options.sleep ?? sleep;
     // Every waiting key listens for close() on this one signal.
@@ -184,6 +196,7 @@ export class PacedSlackClient {
     return new Promise<T>((resolve, reject) => {
       const job: Job = {
         method,
+        queuedAt: this.#now(),
         run: () => this.#client.call<T>(method, params, token, options),
         resolve: resolve as (answer: SlackResponse) => void,
         reject,
@@ -268,7 +281,7 @@ export class PacedSlackClient {
     }
     let lane = this.#lanes.get(key);
     if (lane === undefined) {
-      lane = { intervalMs, burst, tat: -Infinity, queue: new Fifo(), running: false, loop: undefined };
+      lane = { rateClass, intervalMs, burst, tat: -Infinity, queue: new Fifo(), running: false, loop: undefined };
       this.#lanes.set(key, lane);
       this.#startSweep();
     }
@@ -307,6 +320,7 @@ export class PacedSlackClient {
         job.settled = true;
         this.#pending -= 1;
         job.detach?.();
+        this.#observer?.waited(lane.rateClass, Math.max(0, this.#now() - job.queuedAt) / 1000);
         let outcome: { ok: true; answer: SlackResponse } | { ok: false; error: unknown };
         try {
           outcome = { ok: true, answer: await job.run() };
@@ -317,7 +331,10 @@ export class PacedSlackClient {
         const refusedFor = outcome.ok ? (isRateLimitedAnswer(outcome.answer) ? this.#defaultHoldMs : 0) : this.#holdAfter(outcome.error);
         const holdMs = Math.min(refusedFor, this.#maxHoldMs);
         this.#charge(lane, answeredAt, holdMs);
-        if (holdMs > 0) this.#logger?.warn({ method: job.method, holdMs }, 'Slack rate limited a call; holding its queue');
+        if (holdMs > 0) {
+          this.#logger?.warn({ method: job.method, holdMs }, 'Slack rate limited a call; holding its queue');
+          this.#observer?.held(job.method, holdMs);
+        }
         if (outcome.ok) job.resolve(outcome.answer);
         else job.reject(outcome.error);
       }

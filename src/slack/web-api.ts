@@ -18,6 +18,17 @@ export interface SlackClientLogger {
   debug(obj: object, msg: string): void;
 }
 
+/**
+ * Told how each call ended, for metrics. `method` is whatever the caller
+ * asked for (a valid name or not): the observer decides what it may record.
+ */
+export interface SlackClientObserver {
+  /** `outcome`: `ok`, `slack_error` (Slack answered `ok: false`, with `error`), or the thrown error's code. */
+  called(method: string, outcome: string, seconds: number, error?: string): void;
+  /** Slack answered 429 to one attempt. */
+  rateLimited(method: string): void;
+}
+
 export interface SlackWebClientOptions {
   /** Where the Web API lives, path included: `https://slack.com/api/`. */
   baseUrl: string;
@@ -32,6 +43,7 @@ export interface SlackWebClientOptions {
   /** Connections the pool keeps to Slack; unlimited when absent. */
   connections?: number;
   logger?: SlackClientLogger;
+  observer?: SlackClientObserver;
 }
 
 export interface SlackCallOptions {
@@ -70,6 +82,7 @@ export class SlackWebClient {
   readonly #retryBaseDelayMs: number;
   readonly #maxRetryAfterMs: number;
   readonly #logger: SlackClientLogger;
+  readonly #observer: SlackClientObserver | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: SlackWebClientOptions) {
@@ -83,6 +96,7 @@ export class SlackWebClient {
     this.#retryBaseDelayMs = nonNegative('retryBaseDelayMs', options.retryBaseDelayMs, 500);
     this.#maxRetryAfterMs = nonNegative('maxRetryAfterMs', options.maxRetryAfterMs, 60_000);
     this.#logger = options.logger ?? noopLogger;
+    this.#observer = options.observer;
     this.#pool = new Pool(url.origin, options.connections === undefined ? {} : { connections: options.connections });
   }
 
@@ -92,6 +106,22 @@ export class SlackWebClient {
     token: string,
     options: SlackCallOptions = {},
   ): Promise<T> {
+    const observer = this.#observer;
+    if (!observer) return this.#call<T>(method, params, token, options);
+    const started = performance.now();
+    const seconds = (): number => (performance.now() - started) / 1000;
+    try {
+      const answer = await this.#call<T>(method, params, token, options);
+      if (answer.ok) observer.called(method, 'ok', seconds());
+      else observer.called(method, 'slack_error', seconds(), answer.error);
+      return answer;
+    } catch (error) {
+      observer.called(method, error instanceof SlackClientError ? error.code : 'error', seconds());
+      throw error;
+    }
+  }
+
+  async #call<T extends SlackResponse>(method: string, params: Record<string, unknown>, token: string, options: SlackCallOptions): Promise<T> {
     // The name is caller input and could even be a misplaced token: never echo it.
     if (!METHOD_NAME.test(method)) throw new SlackClientError('invalid_method', '', 'invalid Slack method name');
     if (!TOKEN_SHAPE.test(token)) {
@@ -108,6 +138,7 @@ export class SlackWebClient {
       if (result.ok) return result.body as T;
 
       const { failure } = result;
+      if (failure.code === 'rate_limited') this.#observer?.rateLimited(method);
       if (attempt > this.#maxRetries) throw exhausted(method, attempt, failure);
       const delayMs = failure.code === 'rate_limited' ? failure.waitMs : this.#backoff(attempt);
       this.#logger.warn({ method, attempt, ...describe(failure), delayMs }, 'Slack call failed; retrying');

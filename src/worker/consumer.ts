@@ -21,6 +21,14 @@ export interface WorkerLogger {
   error(object: object, message: string): void;
 }
 
+/** How one delivery of a message ended. */
+export type WorkerOutcome = 'processed' | 'retried' | 'dead_lettered' | 'dead_letter_failed' | 'abandoned';
+
+/** Told how each delivery ended and how long it took, for metrics. */
+export interface WorkerObserver {
+  settled(outcome: WorkerOutcome, type: WebhookType | undefined, delivery: number, seconds: number): void;
+}
+
 /** Handles one message; a throw means "try again later". */
 export type WebhookHandler = (type: WebhookType, payload: Record<string, unknown>, message: JsMsg) => Promise<void>;
 
@@ -65,6 +73,7 @@ export class WebhookWorker {
   readonly #handler: WebhookHandler;
   readonly #options: WorkerOptions;
   readonly #logger: WorkerLogger;
+  readonly #observer: WorkerObserver | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   /** Messages being handled, and how to let go of each if stop() runs out of time. */
   readonly #abandon = new Map<JsMsg, () => void>();
@@ -73,16 +82,23 @@ export class WebhookWorker {
   #stopping = false;
   #puller: Puller | undefined;
 
-  private constructor(nc: NatsConnection, handler: WebhookHandler, options: WorkerOptions, logger: WorkerLogger) {
+  private constructor(nc: NatsConnection, handler: WebhookHandler, options: WorkerOptions, logger: WorkerLogger, observer?: WorkerObserver) {
     this.#nc = nc;
     this.#js = nc.jetstream();
     this.#handler = handler;
     this.#options = options;
     this.#logger = logger;
+    this.#observer = observer;
   }
 
   /** Creates (or updates) the consumer and the dead-letter stream, then starts pulling. */
-  static async start(nc: NatsConnection, handler: WebhookHandler, options: WorkerOptions, logger: WorkerLogger): Promise<WebhookWorker> {
+  static async start(
+    nc: NatsConnection,
+    handler: WebhookHandler,
+    options: WorkerOptions,
+    logger: WorkerLogger,
+    observer?: WorkerObserver,
+  ): Promise<WebhookWorker> {
     const jsm = await nc.jetstreamManager();
     await ensureDeadLetterStream(jsm, options.stream, logger);
     const streamReplicas = (await jsm.streams.info(STREAM_NAME)).config.num_replicas;
@@ -109,7 +125,7 @@ export class WebhookWorker {
       if (!(error instanceof Error && /consumer not found/i.test(error.message))) throw error;
       await jsm.consumers.add(STREAM_NAME, config);
     }
-    const worker = new WebhookWorker(nc, handler, options, logger);
+    const worker = new WebhookWorker(nc, handler, options, logger, observer);
     worker.#puller = new Puller(nc, {
       stream: STREAM_NAME,
       consumer: CONSUMER_NAME,
@@ -141,6 +157,9 @@ export class WebhookWorker {
   async #handle(message: PulledMessage): Promise<void> {
     const deliveries = message.info.deliveryCount;
     const context = { subject: message.subject, seq: message.seq, delivery: deliveries };
+    const started = performance.now();
+    let outcome: WorkerOutcome = 'processed';
+    let decodedType: WebhookType | undefined;
     // Keeps the message ours while a long handler works: three reports per ack wait, so one
     // late or lost report (a busy process, a consumer leader changing) does not cost it.
     const keepAlive = setInterval(() => {
@@ -163,6 +182,7 @@ export class WebhookWorker {
         throw new PoisonMessageError(`delivered ${deliveries} times without being acknowledged`);
       }
       const { type, payload } = decode(message);
+      decodedType = type;
       await this.#handler(type, payload, message);
       handled = true;
       clearInterval(keepAlive);
@@ -171,15 +191,17 @@ export class WebhookWorker {
       if (abandoned) return;
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (error instanceof PoisonMessageError || deliveries >= this.#options.maxDeliver) {
-        await this.#deadLetter(message, reason, context);
+        outcome = await this.#deadLetter(message, reason, context);
         return;
       }
       const delay = Math.min(this.#options.retryMaxMs, this.#options.retryBaseMs * 2 ** (deliveries - 1));
       this.#logger.warn({ ...context, err: error, retry_in_ms: delay }, 'message failed; it will be delivered again');
+      outcome = 'retried';
       message.nak(delay);
     } finally {
       clearInterval(keepAlive);
       this.#abandon.delete(message);
+      this.#observer?.settled(abandoned ? 'abandoned' : outcome, decodedType, deliveries, (performance.now() - started) / 1000);
     }
   }
 
@@ -193,15 +215,17 @@ export class WebhookWorker {
     }
   }
 
-  async #deadLetter(message: PulledMessage, reason: string, context: object): Promise<void> {
+  async #deadLetter(message: PulledMessage, reason: string, context: object): Promise<WorkerOutcome> {
     try {
       const { bodyOmitted } = await deadLetter(this.#js, message, reason);
       await this.#ack(message, context);
       this.#logger.error({ ...context, reason, body_omitted: bodyOmitted }, 'message moved to the dead-letter stream');
+      return 'dead_lettered';
     } catch (error) {
       // Not stored in the DLQ: leave it to be delivered again rather than lose it.
       this.#logger.error({ ...context, err: error }, 'could not dead-letter the message; it will be delivered again');
       message.nak(this.#options.retryMaxMs);
+      return 'dead_letter_failed';
     }
   }
 

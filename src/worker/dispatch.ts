@@ -24,6 +24,25 @@ import { matchedHandler, type WebhookTrace } from './trace.js';
 
 type Json = Record<string, unknown>;
 
+/** What kind of handler ran: `help` is the answer to a directed message that matched nothing. */
+export type HandlerKind = 'message' | 'reaction' | 'help' | 'slash_command' | 'interactive_component';
+
+/** A handler as the configuration names it: its match, command or callback_id. */
+export interface HandlerRef {
+  readonly kind: HandlerKind;
+  readonly name: string;
+}
+
+/** `skipped`: misconfigured or unusable, logged and not retried; `failed`: thrown, so the message is delivered again. */
+export type CallbackOutcome = 'ok' | 'skipped' | 'failed';
+
+/** Told how long handlers and their callbacks took, for metrics. */
+export interface ProcessorObserver {
+  callbackDone(handler: HandlerRef, module: string, outcome: CallbackOutcome, seconds: number): void;
+  /** A handler's callbacks, responses and actions, all of them. */
+  handlerDone(handler: HandlerRef, seconds: number): void;
+}
+
 export interface DispatchContext {
   readonly bot: Bot;
   readonly baseDir: string;
@@ -36,6 +55,7 @@ export interface DispatchContext {
   readonly postToResponseUrl: (url: string, body: Json) => Promise<void>;
   /** Told what each callback answered, when someone watches (`omnibot dev`). */
   readonly trace?: WebhookTrace;
+  readonly observer?: ProcessorObserver;
 }
 
 /** Where a chat.postMessage without a channel (or thread) goes: omnibot's _handle_post_message. */
@@ -58,13 +78,40 @@ function isObject(value: unknown): value is Json {
 /** Slack client errors no retry can fix: the request could not even be made. */
 const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set(['invalid_method', 'invalid_token', 'invalid_arguments']);
 
-function readAnswer(context: DispatchContext, module: string, answer: unknown): CallbackAnswer {
+/** The keys of a callback's answer that the worker reads, by kind of handler: messages have no response_url. */
+const USED_KEYS: Readonly<Record<HandlerKind, readonly string[]>> = {
+  message: ['actions'],
+  reaction: ['actions'],
+  help: ['actions'],
+  slash_command: ['actions', 'responses'],
+  interactive_component: ['actions', 'responses'],
+};
+
+const UNUSED_KEY_HINTS: Readonly<Record<string, string>> = {
+  responses:
+    'a message has no response_url, so responses are not posted (omnibot did not post them either): answer with actions, e.g. {"actions": [{"action": "chat.postMessage", "kwargs": {"text": "…"}}]}',
+};
+
+/** A callback's answer with keys nothing reads is most likely a mistake its author can't see: say so. */
+function warnUnusedKeys(context: DispatchContext, module: string, answer: Json, kind: HandlerKind): void {
+  const used = USED_KEYS[kind];
+  const unused = Object.keys(answer).filter((key) => !used.includes(key));
+  if (unused.length === 0) return;
+  const hints = unused.flatMap((key) => (UNUSED_KEY_HINTS[key] === undefined ? [] : [UNUSED_KEY_HINTS[key]]));
+  context.logger.warn(
+    { ...context.logFields, module, unused_keys: unused, used_keys: used, ...(hints.length > 0 ? { hint: hints.join('; ') } : {}) },
+    `callback answered with keys that nothing uses: ${unused.join(', ')} (a ${kind.replace('_', ' ')} callback's answer may have ${used.join(' and ')})`,
+  );
+}
+
+function readAnswer(context: DispatchContext, module: string, answer: unknown, kind: HandlerKind | undefined): CallbackAnswer {
   // A JavaScript callback that returns nothing means "nothing to do" (omnibot's returned {}).
   if (answer === undefined || answer === null) return { actions: [], responses: [] };
   if (!isObject(answer)) {
     context.logger.error({ ...context.logFields, module }, 'callback answered with something that is not an object; ignored');
     return { actions: [], responses: [] };
   }
+  if (kind) warnUnusedKeys(context, module, answer, kind);
   const list = (key: 'actions' | 'responses'): readonly unknown[] => {
     const value = answer[key];
     if (value === undefined || value === null) return [];
@@ -81,14 +128,16 @@ function readAnswer(context: DispatchContext, module: string, answer: unknown): 
  * it). Undefined when the callback is misconfigured or its service answered
  * with something unusable (logged).
  */
-export async function runCallback(context: DispatchContext, spec: CallbackSpec, payload: Json): Promise<CallbackAnswer | undefined> {
+export async function runCallback(context: DispatchContext, spec: CallbackSpec, payload: Json, handler?: HandlerRef): Promise<CallbackAnswer | undefined> {
   const fields = { ...context.logFields, module: spec.module };
-  let answer: unknown;
   const started = performance.now();
+  let outcome: CallbackOutcome = 'failed';
+  let answer: unknown;
   try {
     const callback = await resolveCallback(spec.module, context.baseDir);
     answer = await callback(structuredClone(payload), structuredClone(spec.kwargs ?? {}), context.callbackContext);
     context.trace?.callback({ module: spec.module, matched: matchedHandler(payload), ms: performance.now() - started, answer });
+    outcome = 'ok';
   } catch (error) {
     context.trace?.callback({
       module: spec.module,
@@ -97,12 +146,17 @@ export async function runCallback(context: DispatchContext, spec: CallbackSpec, 
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     });
     if (error instanceof CallbackConfigError || (error instanceof HttpCallbackError && !error.retryable)) {
+      outcome = 'skipped';
       context.logger.error({ ...fields, err: error }, 'callback failed; a retry would fail the same way, so it is skipped');
       return undefined;
     }
     throw error;
+  } finally {
+    if (handler) context.observer?.callbackDone(handler, spec.module, outcome, (performance.now() - started) / 1000);
   }
-  return readAnswer(context, spec.module, answer);
+  const read = readAnswer(context, spec.module, answer, handler?.kind);
+  context.logger.debug({ ...fields, actions: read.actions.length, responses: read.responses.length }, 'callback answered');
+  return read;
 }
 
 function withPostMessageDefaults(kwargs: Json, defaults: PostMessageDefaults): Json {

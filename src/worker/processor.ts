@@ -24,7 +24,15 @@ import { pyStrip } from '../slack/parser/chars.js';
 import type { SlackWebClient } from '../slack/web-api.js';
 import type { HttpCallbackOptions } from './callbacks/http.js';
 import { BUILT_IN_HELP_MODULE } from './callbacks/resolve.js';
-import { performActions, postResponses, runCallback, type DispatchContext, type PostMessageDefaults } from './dispatch.js';
+import {
+  performActions,
+  postResponses,
+  runCallback,
+  type DispatchContext,
+  type HandlerRef,
+  type PostMessageDefaults,
+  type ProcessorObserver,
+} from './dispatch.js';
 import { SlackIdentity } from './identity.js';
 import { MalformedPayloadError } from './payloads/errors.js';
 import { interactiveComponentPayload } from './payloads/interactive-component.js';
@@ -53,6 +61,8 @@ export interface ProcessorDeps {
   readonly postToResponseUrl?: (url: string, body: Record<string, unknown>) => Promise<void>;
   /** How the built-in http_callback retries; default omnibot's (5 attempts, backoff 1 s). */
   readonly httpCallbackOptions?: HttpCallbackOptions;
+  /** Told how long handlers and callbacks took. */
+  readonly observer?: ProcessorObserver;
 }
 
 export type ProcessorWebhookType = 'event' | 'slash_command' | 'interactive_component';
@@ -126,7 +136,20 @@ function dispatchContext(deps: ProcessorDeps, bot: Bot, logFields: Json, trace: 
     },
     postToResponseUrl: trace ? tracedResponseUrl(post, trace) : post,
     ...(trace ? { trace } : {}),
+    ...(deps.observer ? { observer: deps.observer } : {}),
   };
+}
+
+/** Times one handler's whole work (callbacks, responses, actions) for the observer. */
+async function timed<T>(context: DispatchContext, handler: HandlerRef, work: () => Promise<T>): Promise<T> {
+  const observer = context.observer;
+  if (!observer) return work();
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    observer.handlerDone(handler, (performance.now() - started) / 1000);
+  }
 }
 
 /** A handler's regex, compiled once per process; an invalid one is logged and the handler never matches. */
@@ -143,21 +166,23 @@ function handlerRegex(context: DispatchContext, handler: MessageHandler, mode: R
 /** A message handler's callbacks, in order; true when there was one to call (omnibot's handler_called). */
 async function runMessageCallbacks(
   context: DispatchContext,
+  handler: HandlerRef,
   callbacks: readonly CallbackSpec[],
   payload: Json,
   postMessage: PostMessageDefaults,
 ): Promise<boolean> {
-  let called = false;
-  for (const spec of callbacks) {
-    context.logger.info(
-      { ...context.logFields, module: spec.module, match_type: payload.match_type ?? null, match: payload.match ?? null },
-      'Handling callback for message',
-    );
-    const answer = await runCallback(context, spec, payload);
-    called = true;
-    if (answer) await performActions(context, answer.actions, postMessage);
-  }
-  return called;
+  if (callbacks.length === 0) return false;
+  return timed(context, handler, async () => {
+    for (const spec of callbacks) {
+      context.logger.info(
+        { ...context.logFields, module: spec.module, match_type: payload.match_type ?? null, match: payload.match ?? null },
+        'Handling callback for message',
+      );
+      const answer = await runCallback(context, spec, payload, handler);
+      if (answer) await performActions(context, answer.actions, postMessage);
+    }
+    return true;
+  });
 }
 
 async function processMessageEvent(deps: ProcessorDeps, bot: Bot, event: Json, context: DispatchContext): Promise<void> {
@@ -207,14 +232,14 @@ async function processMessageEvent(deps: ProcessorDeps, bot: Bot, event: Json, c
         command: handler.match,
         args: pyStrip(commandText.slice(handler.match.length)),
       };
-      if (await runMessageCallbacks(ctx, handler.callbacks ?? [], matched, postMessage)) handled = true;
+      if (await runMessageCallbacks(ctx, { kind: 'message', name: handler.match }, handler.callbacks ?? [], matched, postMessage)) handled = true;
     } else if (handler.match_type === 'regex') {
       const regex = handlerRegex(ctx, handler, 'search');
       if (!regex) continue;
       // A presence regex calls back when it matches, an absence regex when it doesn't.
       if (regex.test(parsedText) === (handler.regex_type === 'absence')) continue;
       const matched = { ...payload, match_type: 'regex', match: handler.match, regex: handler.match };
-      if (await runMessageCallbacks(ctx, handler.callbacks ?? [], matched, postMessage)) handled = true;
+      if (await runMessageCallbacks(ctx, { kind: 'message', name: handler.match }, handler.callbacks ?? [], matched, postMessage)) handled = true;
     }
   }
   if (handled) return;
@@ -227,7 +252,7 @@ async function processMessageEvent(deps: ProcessorDeps, bot: Bot, event: Json, c
     ctx.logger.debug(fields, 'directed message matched no handler; help is off');
     return;
   }
-  await runMessageCallbacks(ctx, [help], payload, postMessage);
+  await runMessageCallbacks(ctx, { kind: 'help', name: help.module }, [help], payload, postMessage);
 }
 
 async function processReactionEvent(deps: ProcessorDeps, bot: Bot, event: Json, context: DispatchContext): Promise<void> {
@@ -267,7 +292,7 @@ async function processReactionEvent(deps: ProcessorDeps, bot: Bot, event: Json, 
     const regex = handlerRegex(ctx, handler, 'fullmatch');
     if (!regex || regex.test(item.emojiName) === (handler.regex_type === 'absence')) continue;
     const matched = { ...payload, match_type: 'reaction', match: handler.match, reaction: handler.match, args: item.emojiName };
-    if (await runMessageCallbacks(ctx, handler.callbacks ?? [], matched, postMessage)) handled = true;
+    if (await runMessageCallbacks(ctx, { kind: 'reaction', name: handler.match }, handler.callbacks ?? [], matched, postMessage)) handled = true;
   }
   if (!handled) ctx.logger.debug(ctx.logFields, 'no handler for the reaction');
 }
@@ -304,14 +329,17 @@ async function processSlashCommand(deps: ProcessorDeps, bot: Bot, command: Json,
     return;
   }
   for (const handler of handlers) {
-    for (const spec of handler.callbacks ?? []) {
-      deps.logger.info({ ...logFields, module: spec.module }, 'Handling callback for slash_command');
-      const answer = await runCallback(context, spec, payload);
-      if (!answer) continue;
-      await postResponses(context, answer.responses, payload.response_url, handler.response_type ?? 'ephemeral');
-      // As in omnibot, a slash command's actions go as given: no channel or thread is filled in.
-      await performActions(context, answer.actions);
-    }
+    const ref: HandlerRef = { kind: 'slash_command', name: handler.command };
+    await timed(context, ref, async () => {
+      for (const spec of handler.callbacks ?? []) {
+        deps.logger.info({ ...logFields, module: spec.module }, 'Handling callback for slash_command');
+        const answer = await runCallback(context, spec, payload, ref);
+        if (!answer) continue;
+        await postResponses(context, answer.responses, payload.response_url, handler.response_type ?? 'ephemeral');
+        // As in omnibot, a slash command's actions go as given: no channel or thread is filled in.
+        await performActions(context, answer.actions);
+      }
+    });
   }
 }
 
@@ -337,15 +365,18 @@ async function processInteractiveComponent(deps: ProcessorDeps, bot: Bot, compon
   // The component's channel; a thread only when the action names one (omnibot crashed looking for the component's ts).
   const postMessage: PostMessageDefaults = { channel: channelId, threadTs: undefined };
   for (const handler of handlers) {
-    for (const spec of handler.callbacks ?? []) {
-      // Answered in Slack's request already (routes/slack/interactive.ts); never run twice.
-      if (spec.synchronous === true) continue;
-      deps.logger.info({ ...fields, module: spec.module }, 'Handling callback for interactive component');
-      const answer = await runCallback(context, spec, payload);
-      if (!answer) continue;
-      await postResponses(context, answer.responses, payload.response_url, handler.response_type ?? 'ephemeral');
-      await performActions(context, answer.actions, postMessage);
-    }
+    const ref: HandlerRef = { kind: 'interactive_component', name: handler.callback_id };
+    await timed(context, ref, async () => {
+      for (const spec of handler.callbacks ?? []) {
+        // Answered in Slack's request already (routes/slack/interactive.ts); never run twice.
+        if (spec.synchronous === true) continue;
+        deps.logger.info({ ...fields, module: spec.module }, 'Handling callback for interactive component');
+        const answer = await runCallback(context, spec, payload, ref);
+        if (!answer) continue;
+        await postResponses(context, answer.responses, payload.response_url, handler.response_type ?? 'ephemeral');
+        await performActions(context, answer.actions, postMessage);
+      }
+    });
   }
 }
 

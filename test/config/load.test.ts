@@ -181,6 +181,73 @@ t.test('environment settings', async (t) => {
   await t.rejects(loadConfig({ file, env: { PORT: 'eighty' } }), { message: /PORT: expected an integer from 0 to 65535, got "eighty"/ });
   await t.rejects(loadConfig({ file, env: { SLACK_API_URL: 'ftp://x' } }), { message: /SLACK_API_URL: expected a http: or https: URL/ });
   await t.rejects(loadConfig({ file, env: { LOG_LEVEL: 'loud' } }), { message: /LOG_LEVEL/ });
+  t.equal((await loadConfig({ file, env: { LOG_LEVEL: 'DEBUG' } })).settings.logLevel, 'debug', 'LOG_LEVEL in any case');
+  t.equal(defaults.logFormat, 'auto', 'LOG_FORMAT: pretty on a terminal unless told');
+  t.equal((await loadConfig({ file, env: { LOG_FORMAT: 'Pretty' } })).settings.logFormat, 'pretty');
+  await t.rejects(loadConfig({ file, env: { LOG_FORMAT: 'xml' } }), { message: /LOG_FORMAT: expected json, pretty or auto, got "xml"/ });
+  t.equal(defaults.apiDocs, false);
+  t.equal((await loadConfig({ file, env: { API_DOCS: '1' } })).settings.apiDocs, true);
+  await t.rejects(loadConfig({ file, env: { API_DOCS: 'yes' } }), { message: /API_DOCS: expected 1 or 0 \(or true or false\), got "yes"/ });
   await t.rejects(loadConfig({ file, env: { NATS_URL: 'http://x:4222' } }), { message: /NATS_URL/ });
   t.equal((await loadConfig({ file, env: { NATS_URL: 'nats://a:4222,b:4222' } })).settings.natsUrl, 'nats://a:4222,nats://b:4222');
+});
+
+t.test('every key omnibot knows is recognised: none is reported as unknown', async (t) => {
+  const file = new URL('../fixtures/omnibot-every-key.yaml', import.meta.url).pathname;
+  const config = await loadConfig({ file, env: {} });
+  t.same(config.unknownKeys, []);
+  t.same(config.warnings.filter((w) => /unknown key/.test(w)), []);
+  t.match(config.warnings.join('\n'), /"help_handler" is not used by omnibot-ts; ignored/, 'a key nothing reads is still said to be ignored');
+});
+
+t.test('unknown keys anywhere: reported with their path and the closest known key, then ignored', async (t) => {
+  const yaml = `${MINIMAL}handler: {}
+primary_bots: {}
+zzz: 1
+authorization:
+  check: []
+  permissions:
+    p:
+      method: ["GET"]
+      paths: ["/x"]
+handlers:
+  message_handlers:
+    - match: "help"
+      match_type: "command"
+      matchtype: "regex"
+      bots: { "team-a": ["bot-a"] }
+      callback:
+        - module: "omnibot.callbacks.message_callbacks:help_callback"
+      callbacks:
+        - module: "omnibot.callbacks.message_callbacks:test_callback"
+          kwarg: { text: "x" }
+          kwargs: { anything: { goes: "here" } }
+  slash_command_handlers:
+    - command: "/x"
+      respones_type: "in_channel"
+      dialog: { whatever: "Slack takes" }
+`;
+  const { config } = await loadYaml(t, yaml);
+  t.same(
+    config.unknownKeys.map((u) => [u.path, u.suggestion]),
+    [
+      ['handler', 'handlers'],
+      ['primary_bots', 'primary_bot'],
+      ['zzz', undefined],
+      ['authorization.check', 'checks'],
+      ['authorization.permissions.p.method', 'methods'],
+      ['handlers.message_handlers[0].matchtype', 'match_type'],
+      ['handlers.message_handlers[0].callback', 'callbacks'],
+      ['handlers.message_handlers[0].callbacks[0].kwarg', 'kwargs'],
+      ['handlers.slash_command_handlers[0].respones_type', 'response_type'],
+    ],
+  );
+  t.match(
+    config.warnings.join('\n'),
+    /handlers\.message_handlers\[0\]\.callback: unknown key "callback" \(did you mean "callbacks"\?\); ignored/,
+  );
+  const handler = config.document.handlers?.message_handlers?.[0] as Record<string, unknown>;
+  t.notOk('callback' in handler, 'the unknown key is left out, as omnibot ignored it');
+  t.equal(handler.match_type, 'command', 'the known keys are kept');
+  t.same(config.document.authorization?.permissions?.p, { paths: ['/x'] });
 });

@@ -8,6 +8,7 @@ import { SlackWebClient } from '../../src/slack/web-api.js';
 import { TEST_CREDENTIALS } from '../helpers/env.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { startTestNats } from '../helpers/nats.js';
+import { eventually } from '../helpers/wait.js';
 import { FIXTURE_CONFIG } from '../helpers/temp-config.js';
 
 const quiet = { warn() {}, info() {} };
@@ -40,7 +41,7 @@ t.teardown(async () => {
 
 let fixtureNumber = 0;
 /** A fresh fake Slack and a fresh team namespace in KV, so the cases don't see each other's data. */
-async function setup(options: { refreshIntervalMs?: number; memoryTtlMs?: number } = {}) {
+async function setup(options: { refreshIntervalMs?: number; memoryTtlMs?: number; refreshWaitMs?: number } = {}) {
   const fake: FakeSlack = await startFakeSlack();
   t.teardown(() => fake.close());
   fake.setList('users.list', 'members', users, 2);
@@ -56,6 +57,7 @@ async function setup(options: { refreshIntervalMs?: number; memoryTtlMs?: number
       slack,
       refreshIntervalMs: options.refreshIntervalMs ?? 60_000,
       memoryTtlMs: options.memoryTtlMs ?? 60_000,
+      ...(options.refreshWaitMs === undefined ? {} : { refreshWaitMs: options.refreshWaitMs }),
       logger: quiet,
     });
   // Every case gets its own team name, hence its own keys in the shared buckets.
@@ -124,6 +126,24 @@ t.test('concurrent misses share one refresh, within a process and across process
   t.equal(results.filter((u) => u?.id === 'U4').length, 10);
   t.equal(results.filter((u) => u === null).length, 10);
   t.ok(fake.callsTo('users.list').length <= 3, `one pass over the list (${fake.callsTo('users.list').length} page calls)`);
+});
+
+t.test('a lookup by name waits a bounded time for a slow list, reading the pages stored so far', async (t) => {
+  const { fake, directory, bot } = await setup({ refreshWaitMs: 300 });
+  // The first page at once, the others slowly, as Slack's Tier 2 pace makes a long list.
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  fake.on('users.list', async (call) => {
+    if (!call.params.cursor) return { ok: true, members: users.slice(0, 2), response_metadata: { next_cursor: 'page2' } };
+    await released;
+    return { ok: true, members: users.slice(2), response_metadata: { next_cursor: '' } };
+  });
+  t.equal((await directory.userByName(bot, 'alice'))?.id, 'U1', 'found on the first page, without waiting for the rest');
+  t.equal(await directory.userByName(bot, 'dave'), null, 'not stored yet: not found');
+  release();
+  const dave = await eventually(async () => (await directory.userByName(bot, 'dave')) ?? undefined);
+  t.equal(dave.id, 'U4', 'found once the refresh that went on has stored it');
+  t.equal(fake.callsTo('users.list').length, 2, 'one refresh, not one per lookup');
 });
 
 t.test('refreshes run again once the interval has passed', async (t) => {

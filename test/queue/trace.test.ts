@@ -10,7 +10,7 @@ t.test('OMNIBOT_TRACE is off unless set, and must be a boolean', async (t) => {
   t.equal(readSettings({}).trace, false);
   t.equal(readSettings({ OMNIBOT_TRACE: 'true' }).trace, true);
   t.equal(readSettings({ OMNIBOT_TRACE: '0' }).trace, false);
-  t.throws(() => readSettings({ OMNIBOT_TRACE: 'maybe' }), /OMNIBOT_TRACE: expected true or false, got "maybe"/);
+  t.throws(() => readSettings({ OMNIBOT_TRACE: 'maybe' }), /OMNIBOT_TRACE: expected 1 or 0 \(or true or false\), got "maybe"/);
   const { app } = await buildTestApp(t, { roles: { http: true, worker: true } });
   t.equal(app.webhookTrace, null, 'production roles publish no trace');
 });

@@ -4,6 +4,7 @@ import { buildTestApp } from '../helpers/app.js';
 import { signSlackRequest } from '../../src/slack/signature.js';
 import { slackJson } from '../helpers/slack-requests.js';
 import { streamReader } from '../helpers/stream.js';
+import { sample } from '../helpers/metrics.js';
 
 /** What envoy adds in front of Slack's calls, per the fixture's authorization. */
 const ENVOY = { 'x-envoy-downstream-service-cluster': 'envoy' };
@@ -173,9 +174,12 @@ t.test('delivery latency and retries are recorded', async (t) => {
   const old = eventCallback();
   const sentAt = Date.now() / 1000 - 30;
   old.event = { ...old.event, event_ts: `${sentAt}` };
-  const before = app.metrics.eventDeliveryLatencyMs.snapshot().count;
+  const count = () => sample(app.metrics, 'omnibot_slack_event_delivery_latency_seconds_count', { retry: 'false' });
+  const slow = () => sample(app.metrics, 'omnibot_slack_event_delivery_latency_seconds_bucket', { retry: 'false', le: 20 });
+  const [countBefore, slowBefore] = [await count(), await slow()];
   await post(slackJson(old));
-  t.equal(app.metrics.eventDeliveryLatencyMs.snapshot().count, before + 1, 'observed in the histogram');
+  t.equal(await count(), countBefore + 1, 'observed in the histogram');
+  t.equal(await slow(), slowBefore, 'in a bucket above 20 s');
   const line = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => typeof l.msg === 'string' && l.msg.includes('more than 20 s late'));
   t.ok(line, 'a warning above 20 s');
   t.ok(Number(line?.latency_ms) >= 30_000, 'with the latency as a field');

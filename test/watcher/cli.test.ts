@@ -1,4 +1,5 @@
 import t from 'tap';
+import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { request } from 'undici';
@@ -24,7 +25,8 @@ t.before(() => {
 
 /** The fixture configuration with its own refresh period (and any lines added). */
 async function configWith(t: Parameters<typeof writeTempConfig>[0], periodSeconds: number, extra = ''): Promise<string> {
-  const fixture = await readFile(FIXTURE_CONFIG, 'utf8');
+  // Elsewhere than the fixture, its callback modules are found by their absolute path.
+  const fixture = (await readFile(FIXTURE_CONFIG, 'utf8')).replaceAll('"./callbacks/', `"${path.dirname(FIXTURE_CONFIG)}/callbacks/`);
   return writeTempConfig(t, `${fixture}\nlist_provider_update_frequency: ${periodSeconds}\n${extra}`);
 }
 

@@ -212,3 +212,12 @@ t.test('Slack refusing the user list omnibot_parse needs skips that response; th
   );
   t.equal(fake.callsTo('users.list').length, 1);
 });
+
+t.test('a slash command callback answering {text} instead of {responses: [{text}]}: a warning names the key', async (t) => {
+  const { service, deps, logger } = await workerWorld(t, nats);
+  service.on('/slash', { json: { text: 'pong' } });
+  await processWebhook(deps, 'slash_command', slashCommand(service.url));
+  t.equal(service.callsTo('/response').length, 0, 'nothing to post');
+  const warning = logger.at('warn').find((line) => line.message.includes('nothing uses'));
+  t.match(warning?.message, /keys that nothing uses: text \(a slash command callback's answer may have actions and responses\)/);
+});

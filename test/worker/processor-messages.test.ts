@@ -293,3 +293,24 @@ t.test('a callback that changes its payload or kwargs changes nothing for the ne
   t.same(handler?.callbacks?.[0]?.kwargs, { greeting: 'hi' });
   t.equal(logger.at('error').length, 0);
 });
+
+t.test('a message callback answering with responses: nothing is posted (no response_url), and a warning says why', async (t) => {
+  const { fake, service, deps, logger } = await workerWorld(t, nats);
+  service.on('/deploy', { json: { responses: [{ text: 'deploying' }], attachments: [] } });
+  await processWebhook(deps, 'event', eventCallback(message('<@UBOT> deploy api now', { ts: '300.000100' })));
+  t.equal(service.callsTo('/deploy').length, 1, 'the callback ran');
+  t.equal(fake.callsTo('chat.postMessage').length, 0, 'nothing posted, as omnibot posted nothing');
+  const warning = logger.at('warn').find((line) => line.message.startsWith('callback answered with keys that nothing uses'));
+  t.ok(warning, 'warned');
+  t.match(warning?.message, /keys that nothing uses: responses, attachments \(a message callback's answer may have actions\)/);
+  t.same(warning?.object.unused_keys, ['responses', 'attachments']);
+  t.match(warning?.object.hint, /a message has no response_url.*chat\.postMessage/);
+  t.ok(logger.at('debug').some((line) => line.message === 'callback answered' && line.object.responses === 1 && line.object.actions === 0), 'and at debug, what it answered');
+});
+
+t.test('an answer with only keys that are used: no warning', async (t) => {
+  const { service, deps, logger } = await workerWorld(t, nats);
+  service.on('/deploy', { json: { actions: [] } });
+  await processWebhook(deps, 'event', eventCallback(message('<@UBOT> deploy api now', { ts: '301.000100' })));
+  t.equal(logger.at('warn').filter((line) => line.message.includes('nothing uses')).length, 0);
+});

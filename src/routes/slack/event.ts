@@ -27,9 +27,7 @@ const SLOW_DELIVERY_MS = 20_000;
 function recordDelivery(app: FastifyInstance, request: FastifyRequest, bot: Bot, eventTs: string | undefined, retry: { retryNum?: string; retryReason?: string }): void {
   const sentAt = Number(eventTs) * 1000;
   const latencyMs = Number.isFinite(sentAt) && sentAt > 0 ? Date.now() - sentAt : undefined;
-  if (latencyMs !== undefined) {
-    (retry.retryNum ? app.metrics.eventRetryDeliveryLatencyMs : app.metrics.eventDeliveryLatencyMs).observe(latencyMs);
-  }
+  if (latencyMs !== undefined) app.metrics.eventDelivered(latencyMs / 1000, retry.retryNum !== undefined);
   const fields = { ...bot.logContext, latency_ms: latencyMs, retry_num: retry.retryNum, retry_reason: retry.retryReason };
   if (latencyMs !== undefined && latencyMs > SLOW_DELIVERY_MS) request.log.warn(fields, `event delivered more than 20 s late (${latencyMs} ms)`);
   else request.log.info(fields, 'event accepted');

@@ -34,6 +34,7 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { errorStyle: 'slack' },
       schema: {
+        consumes: ['application/x-www-form-urlencoded'],
         body: InteractiveForm,
         response: {
           // omnibot's write-message answer, or a synchronous callback's answer passed through whole
@@ -92,7 +93,16 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
         const callback = await resolveCallback(synchronous.module, app.config.baseDir);
         const payload = await interactiveComponentPayload(bot, component, app.directory);
         const context = { bot, config: app.config, directory: app.directory, slack: app.slack, logger: request.log };
-        const response = await callback(payload, structuredClone(synchronous.kwargs ?? {}), context);
+        const started = performance.now();
+        let outcome: 'ok' | 'failed' = 'failed';
+        let response;
+        try {
+          response = await callback(payload, structuredClone(synchronous.kwargs ?? {}), context);
+          outcome = 'ok';
+        } finally {
+          const ref = { kind: 'interactive_component', name: handler.callback_id } as const;
+          app.metrics.processor.callbackDone(ref, synchronous.module, outcome, (performance.now() - started) / 1000);
+        }
         request.log.info({ ...bot.logContext, callback_id: callbackId }, 'synchronous callback answered');
         return response ?? reply.code(200).send('');
       }

@@ -18,6 +18,7 @@ const slashCommand: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { errorStyle: 'slack' },
       schema: {
+        consumes: ['application/x-www-form-urlencoded'],
         body: SlashCommandForm,
         response: { 200: WriteMessageBody, ...webhookErrors },
       },

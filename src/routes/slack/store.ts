@@ -41,9 +41,11 @@ export async function storeWebhook(
     // The deadline counts from the request's arrival: Slack's 3 s started then.
     const stored = await app.queue.publish(toStore, reply.elapsedTime);
     app.webhookTrace?.stored(msgId, webhook.type, stored);
+    app.metrics.webhookStored(webhook.type, stored.duplicate);
     return stored;
   } catch (error) {
     if (error instanceof MessageTooLargeError) {
+      app.metrics.webhookRefused(webhook.type, 'too_large');
       // A 413 carries X-Slack-No-Retry: Slack's retries would be just as large.
       request.log.warn({ ...bot.logContext, err: error, type: webhook.type }, 'webhook too large to store');
       throw app.httpErrors.payloadTooLarge('The webhook is too large to store.');
