@@ -9,7 +9,11 @@ export interface WorkerSettings {
   readonly concurrency: number;
   /** Deliveries before a message goes to OMNIBOT_DLQ. */
   readonly maxDeliver: number;
-  /** How long JetStream waits for an ack before redelivering; extended while a handler works. */
+  /**
+   * How long JetStream waits for an ack (or a progress report) before redelivering: also how soon
+   * the messages of a worker that died are delivered again. A handler reports progress three times
+   * per ack wait while it works.
+   */
   readonly ackWaitMs: number;
   /** The first redelivery delay after a failure; it doubles each time, up to retryMaxMs. */
   readonly retryBaseMs: number;
@@ -162,7 +166,7 @@ export function readSettings(env: Env): Settings {
     worker: Object.freeze({
       concurrency: integer(env, 'WEBHOOK_WORKER_CONCURRENCY', 10, 1, 1000),
       maxDeliver: integer(env, 'WEBHOOK_WORKER_MAX_DELIVER', 5, 1, 100),
-      ackWaitMs: integer(env, 'WEBHOOK_WORKER_ACK_WAIT_SECONDS', 30, 1, 3600) * 1000,
+      ackWaitMs: integer(env, 'WEBHOOK_WORKER_ACK_WAIT_SECONDS', 6, 1, 3600) * 1000,
       retryBaseMs: integer(env, 'WEBHOOK_WORKER_RETRY_BASE_MS', 1_000, 1, 3_600_000),
       retryMaxMs: integer(env, 'WEBHOOK_WORKER_RETRY_MAX_MS', 60_000, 1, 3_600_000),
       drainTimeoutMs: integer(env, 'WEBHOOK_WORKER_DRAIN_SECONDS', 25, 0, 3600) * 1000,

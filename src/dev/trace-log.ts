@@ -48,7 +48,10 @@ export class TraceLog {
     const delivery = this.#deliveries.get(record.id);
     // Webhooks someone else sent (curl, a real Slack) are not this page's to show.
     if (!delivery) return;
-    delivery.steps.push(record);
+    // JetStream sends the ack to serve and the message to a worker at once, so the worker's
+    // "received" can come first; the store happened before it, and is shown so.
+    if (record.kind === 'stored' && !delivery.steps.some((step) => step.kind === 'stored')) delivery.steps.unshift(record);
+    else delivery.steps.push(record);
     this.#changed(delivery.id);
   }
 

@@ -29,6 +29,7 @@ export default fp(
         targets: targets.bots,
         findBot: (teamName, botName) => config.registry.bot(teamName, botName),
         periodMs: config.listRefreshIntervalMs,
+        replicas: config.settings.stream.replicas,
         logger: log,
       });
       log.info(

@@ -62,7 +62,7 @@ export type PublishResult = StoredAck;
  * QueueUnavailableError when it may work later, MessageTooLargeError or
  * UnserializableWebhookError when it never will.
  */
-export async function publishWebhook(publisher: JetStreamPublisher, webhook: Webhook): Promise<PublishResult> {
+export async function publishWebhook(publisher: JetStreamPublisher, webhook: Webhook, timeoutMs?: number): Promise<PublishResult> {
   // fromRecord takes the values as they are; nats.js's set() would also re-case and search every
   // name, which cost more than the rest of the publish. validHeaderValue is set()'s own value check
   // (no line break, which would end the header block early).
@@ -80,7 +80,7 @@ export async function publishWebhook(publisher: JetStreamPublisher, webhook: Web
   const asSent = payloadJson && (Object.hasOwn(webhook.payload, 'token') ? eventJsonWithoutToken(payloadJson) : [payloadJson]);
   const body = asSent ? Buffer.concat([EVENT_PREFIX, ...asSent, EVENT_SUFFIX]) : serialise(payloadWithoutToken(webhook.payload));
   try {
-    return await publisher.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, h);
+    return await publisher.publish(webhookSubject(webhook.type, webhook.teamName, webhook.botName), body, h, timeoutMs);
   } catch (error) {
     if (error instanceof MessageTooLargeError) throw error;
     throw new QueueUnavailableError(`JetStream did not acknowledge the webhook: ${(error as Error).message}`, { cause: error });

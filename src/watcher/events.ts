@@ -1,4 +1,6 @@
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
+import { describedWithReplicas, keepConsumerReplicated } from '../queue/consumer-replicas.js';
+import { Puller, type PulledMessage } from '../queue/puller.js';
 import { STREAM_NAME } from '../queue/subjects.js';
 import { settleWithin } from '../settle-within.js';
 
@@ -43,8 +45,12 @@ export class DirectoryEventConsumer {
   readonly #logger: EventConsumerLogger;
   readonly #maxDeliver: number;
   readonly #batch: number;
+  /** Received, waiting their turn: applied one at a time, in the stream's order. */
+  readonly #queue: PulledMessage[] = [];
+  #applying = false;
+  #wake: (() => void) | undefined;
   #stopping = false;
-  #currentBatch: { stop(): void } | undefined;
+  #puller: Puller | undefined;
   #loop: Promise<void> | undefined;
 
   private constructor(nc: NatsConnection, handle: EventHandler, logger: EventConsumerLogger, options: EventConsumerOptions) {
@@ -57,8 +63,10 @@ export class DirectoryEventConsumer {
 
   static async start(nc: NatsConnection, handle: EventHandler, logger: EventConsumerLogger, options: EventConsumerOptions = {}): Promise<DirectoryEventConsumer> {
     const jsm = await nc.jetstreamManager();
+    const streamReplicas = (await jsm.streams.info(STREAM_NAME)).config.num_replicas;
     try {
-      await jsm.consumers.info(STREAM_NAME, DIRECTORY_CONSUMER);
+      const existing = await jsm.consumers.info(STREAM_NAME, DIRECTORY_CONSUMER);
+      await keepConsumerReplicated(nc, jsm, existing, streamReplicas, logger);
     } catch (error) {
       if (!(error instanceof Error && /consumer not found/i.test(error.message))) throw error;
       await jsm.consumers.add(STREAM_NAME, {
@@ -70,7 +78,7 @@ export class DirectoryEventConsumer {
         // Unlimited on the server: the consumer decides when to give a message up.
         max_deliver: -1,
         max_ack_pending: 1000,
-        description: 'omnibot-ts watcher: directory updates from Slack events',
+        description: describedWithReplicas('omnibot-ts watcher: directory updates from Slack events', streamReplicas),
       });
     }
     const consumer = new DirectoryEventConsumer(nc, handle, logger, options);
@@ -79,24 +87,31 @@ export class DirectoryEventConsumer {
   }
 
   async #pull(): Promise<void> {
-    const consumer = await this.#nc.jetstream().consumers.get(STREAM_NAME, DIRECTORY_CONSUMER);
-    while (!this.#stopping && !this.#nc.isClosed()) {
-      try {
-        const batch = await consumer.fetch({ max_messages: this.#batch, expires: 1_000 });
-        this.#currentBatch = batch;
-        for await (const message of batch) {
-          // Stopping: what was fetched and not applied is delivered again, to whoever acts next.
-          if (this.#stopping) message.nak();
-          else await this.#apply(message);
-        }
-      } catch (error) {
-        if (this.#stopping) break;
-        this.#logger.warn({ err: error }, 'pulling directory events from JetStream failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      } finally {
-        this.#currentBatch = undefined;
+    // One subscription for the consumer's life (src/queue/puller.ts): no message is stranded.
+    this.#puller = new Puller(this.#nc, {
+      stream: STREAM_NAME,
+      consumer: DIRECTORY_CONSUMER,
+      capacity: () => this.#batch - this.#queue.length - (this.#applying ? 1 : 0),
+      onMessage: (message) => {
+        // Stopping: delivered again, to whoever acts next.
+        if (this.#stopping) message.nak();
+        else this.#queue.push(message);
+        this.#wake?.();
+      },
+      logger: this.#logger,
+    });
+    while (!this.#stopping) {
+      const message = this.#queue.shift();
+      if (!message) {
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        continue;
       }
+      this.#applying = true;
+      await this.#apply(message);
+      this.#applying = false;
+      this.#puller.topUp();
     }
+    for (const message of this.#queue.splice(0)) message.nak();
   }
 
   async #apply(message: JsMsg): Promise<void> {
@@ -119,8 +134,10 @@ export class DirectoryEventConsumer {
   /** Stops pulling once the message being applied is done. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#currentBatch?.stop();
+    this.#puller?.stop();
+    this.#wake?.();
     // Bounded: with NATS gone, an update in flight waits out its timeout; unacked, it is delivered again.
     await settleWithin(this.#loop ?? Promise.resolve(), STOP_WAIT_MS);
+    await this.#puller?.close();
   }
 }

@@ -18,6 +18,8 @@ export interface LeaseLogger {
 export interface LeaseOptions {
   /** How long a claim lives without being renewed: then the others take over. */
   readonly ttlMs: number;
+  /** The claim bucket's replicas when this process creates it (OMNIBOT_STREAM_REPLICAS); an existing one keeps its own. */
+  readonly replicas?: number;
   /** Who this process is, as the logs and the claim name it. */
   readonly holder?: string;
   readonly logger: LeaseLogger;
@@ -71,7 +73,7 @@ export class Lease {
 
   /** Opens (or creates) the claim's bucket and starts taking part. */
   static async start(nc: NatsConnection, options: LeaseOptions): Promise<Lease> {
-    const kv = await nc.jetstream().views.kv(LEASE_BUCKET, { history: 1, description: 'omnibot-ts: which watcher acts' });
+    const kv = await nc.jetstream().views.kv(LEASE_BUCKET, { history: 1, replicas: options.replicas ?? 1, description: 'omnibot-ts: which watcher acts' });
     const lease = new Lease(kv, options);
     lease.#loop = lease.#run();
     return lease;

@@ -29,6 +29,8 @@ export interface WatcherOptions {
   readonly logger: WatcherLogger;
   /** How this process is named in the claim and the logs. */
   readonly holder?: string;
+  /** Replicas of the claim's bucket when this process creates it. */
+  readonly replicas?: number;
   readonly events?: EventConsumerOptions;
 }
 
@@ -61,6 +63,7 @@ export class Watcher {
     watcher.#lease = await Lease.start(options.nc, {
       ttlMs: leaseTtlMs(options.periodMs),
       ...(options.holder ? { holder: options.holder } : {}),
+      ...(options.replicas ? { replicas: options.replicas } : {}),
       logger: options.logger,
       onAcquired: () => watcher.#transition(() => watcher.#startActing()),
       onLost: () => watcher.#transition(() => watcher.#stopActing()),

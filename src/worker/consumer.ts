@@ -1,7 +1,10 @@
 import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import type { StreamSettings, WorkerSettings } from '../config/settings.js';
 import { jsonNestingWithin, MAX_JSON_DEPTH } from '../json-depth.js';
+import { ackConfirmed } from '../queue/confirmed-ack.js';
+import { describedWithReplicas, keepConsumerReplicated } from '../queue/consumer-replicas.js';
 import { ENVELOPE_VERSION, HEADERS, WEBHOOK_TYPES, type WebhookType } from '../queue/envelope.js';
+import { Puller, type PulledMessage } from '../queue/puller.js';
 import { STREAM_NAME } from '../queue/subjects.js';
 import { deadLetter, ensureDeadLetterStream } from './dead-letter.js';
 
@@ -74,10 +77,10 @@ export class WebhookWorker {
   readonly #inFlight = new Set<Promise<void>>();
   /** Messages being handled, and how to let go of each if stop() runs out of time. */
   readonly #abandon = new Map<JsMsg, () => void>();
+  /** Aborts the acks still waiting for the server's confirmation when stop() gives up on them. */
+  readonly #stopped = new AbortController();
   #stopping = false;
-  #loop: Promise<void> | undefined;
-  #currentBatch: { stop(): void } | undefined;
-  #slotFreed: (() => void) | undefined;
+  #puller: Puller | undefined;
 
   private constructor(nc: NatsConnection, handler: WebhookHandler, options: WorkerOptions, logger: WorkerLogger, observer?: WorkerObserver) {
     this.#nc = nc;
@@ -98,8 +101,10 @@ export class WebhookWorker {
   ): Promise<WebhookWorker> {
     const jsm = await nc.jetstreamManager();
     await ensureDeadLetterStream(jsm, options.stream, logger);
+    const streamReplicas = (await jsm.streams.info(STREAM_NAME)).config.num_replicas;
     const config = {
       durable_name: CONSUMER_NAME,
+      description: describedWithReplicas('omnibot-ts worker: runs the handlers', streamReplicas),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(options.ackWaitMs),
@@ -115,12 +120,19 @@ export class WebhookWorker {
       if (existing.config.ack_wait !== config.ack_wait || existing.config.max_ack_pending !== config.max_ack_pending) {
         await jsm.consumers.update(STREAM_NAME, CONSUMER_NAME, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
       }
+      await keepConsumerReplicated(nc, jsm, existing, streamReplicas, logger);
     } catch (error) {
       if (!(error instanceof Error && /consumer not found/i.test(error.message))) throw error;
       await jsm.consumers.add(STREAM_NAME, config);
     }
     const worker = new WebhookWorker(nc, handler, options, logger, observer);
-    worker.#loop = worker.#pull();
+    worker.#puller = new Puller(nc, {
+      stream: STREAM_NAME,
+      consumer: CONSUMER_NAME,
+      capacity: () => worker.#options.concurrency - worker.#inFlight.size,
+      onMessage: (message) => worker.#receive(message),
+      logger,
+    });
     return worker;
   }
 
@@ -128,58 +140,41 @@ export class WebhookWorker {
     return this.#inFlight.size;
   }
 
-  async #pull(): Promise<void> {
-    const consumer = await this.#js.consumers.get(STREAM_NAME, CONSUMER_NAME);
-    // A closed connection never comes back (a live one reconnects by itself): nothing more to pull.
-    while (!this.#stopping && !this.#nc.isClosed()) {
-      const free = this.#options.concurrency - this.#inFlight.size;
-      if (free <= 0) {
-        await new Promise<void>((resolve) => (this.#slotFreed = resolve));
-        continue;
-      }
-      try {
-        // Only as many as can start now, so no message waits in a buffer while its ack timer runs.
-        const batch = await consumer.fetch({ max_messages: free, expires: 1_000 });
-        this.#currentBatch = batch;
-        for await (const message of batch) this.#track(this.#handle(message));
-      } catch (error) {
-        if (this.#stopping) break;
-        this.#logger.warn({ err: error }, 'pulling from JetStream failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      } finally {
-        this.#currentBatch = undefined;
-      }
-    }
+  #receive(message: PulledMessage): void {
+    // Stopping: handed back at once, so that another worker takes it now.
+    if (this.#stopping) message.nak();
+    else this.#track(this.#handle(message));
   }
 
   #track(task: Promise<void>): void {
     this.#inFlight.add(task);
     void task.finally(() => {
       this.#inFlight.delete(task);
-      const wake = this.#slotFreed;
-      this.#slotFreed = undefined;
-      wake?.();
+      this.#puller?.topUp();
     });
   }
 
-  async #handle(message: JsMsg): Promise<void> {
+  async #handle(message: PulledMessage): Promise<void> {
     const deliveries = message.info.deliveryCount;
     const context = { subject: message.subject, seq: message.seq, delivery: deliveries };
     const started = performance.now();
     let outcome: WorkerOutcome = 'processed';
     let decodedType: WebhookType | undefined;
-    // Keeps the message ours while a long handler works.
+    // Keeps the message ours while a long handler works: three reports per ack wait, so one
+    // late or lost report (a busy process, a consumer leader changing) does not cost it.
     const keepAlive = setInterval(() => {
       // A dead connection can't report progress; the message will go to another worker.
       if (this.#nc.isClosed()) clearInterval(keepAlive);
       else message.working();
-    }, Math.max(100, Math.floor(this.#options.ackWaitMs / 2)));
+    }, Math.max(100, Math.floor(this.#options.ackWaitMs / 3)));
     keepAlive.unref();
     let abandoned = false;
+    let handled = false;
     this.#abandon.set(message, () => {
       abandoned = true;
       clearInterval(keepAlive);
-      message.nak();
+      // Its handlers ran: its ack is on its way, and a nak would run them again.
+      if (!handled) message.nak();
     });
     try {
       if (deliveries > this.#options.maxDeliver) {
@@ -189,7 +184,9 @@ export class WebhookWorker {
       const { type, payload } = decode(message);
       decodedType = type;
       await this.#handler(type, payload, message);
-      if (!abandoned) message.ack();
+      handled = true;
+      clearInterval(keepAlive);
+      if (!abandoned) await this.#ack(message, context);
     } catch (error) {
       if (abandoned) return;
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -208,10 +205,20 @@ export class WebhookWorker {
     }
   }
 
-  async #deadLetter(message: JsMsg, reason: string, context: object): Promise<WorkerOutcome> {
+  /**
+   * Acks, and waits until the consumer's leader has it (src/queue/confirmed-ack.ts), so that a
+   * leader lost with the ack does not deliver the message again after its handlers ran.
+   */
+  async #ack(message: PulledMessage, context: object): Promise<void> {
+    if (!(await ackConfirmed(this.#nc, message, { signal: this.#stopped.signal }))) {
+      this.#logger.warn(context, 'JetStream did not confirm the ack; the message may be delivered again');
+    }
+  }
+
+  async #deadLetter(message: PulledMessage, reason: string, context: object): Promise<WorkerOutcome> {
     try {
       const { bodyOmitted } = await deadLetter(this.#js, message, reason);
-      message.ack();
+      await this.#ack(message, context);
       this.#logger.error({ ...context, reason, body_omitted: bodyOmitted }, 'message moved to the dead-letter stream');
       return 'dead_lettered';
     } catch (error) {
@@ -229,9 +236,8 @@ export class WebhookWorker {
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
-    this.#currentBatch?.stop();
-    this.#slotFreed?.();
-    await this.#loop?.catch(() => undefined);
+    // Asks for nothing more; what earlier requests still bring is handed back at once (#receive).
+    this.#puller?.stop();
     const drained = Promise.allSettled([...this.#inFlight]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.#options.drainTimeoutMs)));
@@ -240,7 +246,9 @@ export class WebhookWorker {
     if (outcome === 'timeout') {
       // Handed back now rather than after the ack wait, so another worker takes them at once.
       for (const letGo of this.#abandon.values()) letGo();
+      this.#stopped.abort();
       this.#logger.warn({ in_flight: this.#abandon.size }, 'stopped with messages in flight; JetStream will deliver them again');
     }
+    await this.#puller?.close();
   }
 }

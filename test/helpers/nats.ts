@@ -11,6 +11,10 @@ export interface TestNats {
   /** Stops the server; `start()` brings it back on the same port and store (for outage tests). */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: the server keeps its sockets but reads nothing (a hung node). */
+  pause(): void;
+  /** kill -9: what it had not written is lost; `start()` brings it back. */
+  crash(): Promise<void>;
 }
 
 /** A real nats-server with JetStream on a free loopback port and a temporary store, gone after the test. */
@@ -31,6 +35,14 @@ export async function startTestNats(t: Teardown): Promise<TestNats> {
     },
     async start() {
       if (!server) server = await startNatsServer({ storeDir, port });
+    },
+    pause() {
+      if (server) process.kill(server.pid, 'SIGSTOP');
+    },
+    async crash() {
+      // SIGTERM then SIGKILL at once: a stopped server dies without handling the SIGTERM.
+      await server?.stop(0);
+      server = undefined;
     },
   };
 }

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { connect, headers as natsHeaders, type ConnectionOptions, type NatsConnection } from 'nats';
 import { JetStreamPublisher } from '../../src/queue/jetstream-publisher.js';
 import { publishWebhook } from '../../src/queue/publish.js';
 import { ensureWebhookStream } from '../../src/queue/stream.js';
@@ -7,15 +7,15 @@ import { DLQ_HEADERS, DLQ_STREAM } from '../../src/worker/dead-letter.js';
 import { WebhookWorker, type WebhookHandler, type WorkerOptions } from '../../src/worker/consumer.js';
 import { startTestNats } from '../helpers/nats.js';
 import { streamReader } from '../helpers/stream.js';
-import { waitFor } from '../helpers/wait.js';
+import { eventually, waitFor } from '../helpers/wait.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const FAST: WorkerOptions = { concurrency: 4, maxDeliver: 3, ackWaitMs: 1_000, retryBaseMs: 50, retryMaxMs: 200, drainTimeoutMs: 2_000 };
 
 /** Each case gets its own server: the consumer is durable, and cases must not share its state. */
-async function setup(t: Test, handler: WebhookHandler, options: Partial<WorkerOptions> = {}) {
+async function setup(t: Test, handler: WebhookHandler, options: Partial<WorkerOptions> = {}, connection: Partial<ConnectionOptions> = {}) {
   const nats = await startTestNats(t);
-  const nc: NatsConnection = await connect({ servers: nats.url });
+  const nc: NatsConnection = await connect({ servers: nats.url, ...connection });
   t.teardown(() => nc.close());
   await ensureWebhookStream(await nc.jetstreamManager());
   const workers: WebhookWorker[] = [];
@@ -235,4 +235,35 @@ t.test('a worker that dies mid-message: the next worker gets it', async (t) => {
   });
   await waitFor(() => handledBy.length === 2, 10_000);
   t.same(handledBy, ['first', 'second (redelivered: true)']);
+});
+
+t.test('an ack the server never read (it died first) is sent again: the message is not delivered a second time', async (t) => {
+  const handled: number[] = [];
+  let paused: (() => void) | undefined;
+  const { nats, startWorker, publish, nc } = await setup(
+    t,
+    async (_type, _payload, message) => {
+      handled.push(message.info.deliveryCount);
+      // The server hangs while the handler runs, and the ack goes to it unread.
+      paused?.();
+    },
+    // Longer than a loaded machine takes to restart the server: a redelivery then would be
+    // JetStream's due after the ack wait, not the lost ack's.
+    { ackWaitMs: 20_000 },
+    { reconnectTimeWait: 100, maxReconnectAttempts: -1 },
+  );
+  paused = () => nats.pause();
+  await startWorker();
+  await publish();
+  await waitFor(() => handled.length === 1);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await nats.crash();
+  await nats.start();
+  // Without the ack sent again, the message stays pending until the ack wait and comes back.
+  const info = await eventually(async () => {
+    const current = await consumerInfo(nc).catch(() => undefined);
+    return current && current.num_ack_pending === 0 ? current : undefined;
+  }, 10_000);
+  t.equal(info.num_redelivered, 0, 'nothing was delivered again');
+  t.same(handled, [1], 'handled once: the ack reached the restarted server');
 });

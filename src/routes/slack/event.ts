@@ -77,7 +77,7 @@ const event: FastifyPluginAsyncTypebox = async (app) => {
       if (payload.event === undefined) return fail(reply, 403, 'Request does not have an event. Processing will not proceed!');
 
       // Slack's event_id is unique per event and kept across its retries.
-      const stored = await storeWebhook(app, request, bot, {
+      const stored = await storeWebhook(app, request, reply, bot, {
         type: 'event',
         payload,
         slackId: payload.event_id,

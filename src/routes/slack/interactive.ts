@@ -107,7 +107,7 @@ const interactive: FastifyPluginAsyncTypebox = async (app) => {
         return response ?? reply.code(200).send('');
       }
       if (callbacks.length > 0) {
-        const stored = await storeWebhook(app, request, bot, { type: 'interactive_component', payload: component, slackId: component.trigger_id });
+        const stored = await storeWebhook(app, request, reply, bot, { type: 'interactive_component', payload: component, slackId: component.trigger_id });
         if (!stored) return queueUnavailable(reply);
       }
       if (typeof component.trigger_id === 'string' && handler.dialog) {

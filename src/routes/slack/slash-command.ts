@@ -44,7 +44,7 @@ const slashCommand: FastifyPluginAsyncTypebox = async (app) => {
       // So that the worker needn't find the bot from the token again.
       command.omnibot_bot_id = bot.appId;
       if (handler.callbacks?.length) {
-        const stored = await storeWebhook(app, request, bot, { type: 'slash_command', payload: command, slackId: command.trigger_id });
+        const stored = await storeWebhook(app, request, reply, bot, { type: 'slash_command', payload: command, slackId: command.trigger_id });
         if (!stored) return queueUnavailable(reply);
       }
       if (handler.dialog && command.trigger_id) await openDialog(app, request.log, bot, handler.dialog, command.trigger_id);

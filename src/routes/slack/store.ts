@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bot } from '../../config/registry.js';
 import type { WebhookType } from '../../queue/envelope.js';
 import { MessageTooLargeError } from '../../queue/jetstream-publisher.js';
@@ -16,13 +16,20 @@ export interface WebhookToStore {
 
 /**
  * Stores a webhook in stream OMNIBOT for the bot that received it, with
- * Slack's retry headers. Undefined (logged) when JetStream did not ack: the
- * caller answers 503, so Slack sends it again. Larger than NATS takes: a 413.
+ * Slack's retry headers. Undefined (logged) when JetStream did not ack in
+ * time to answer Slack: the caller answers 503, so Slack sends it again.
+ * Larger than NATS takes: a 413.
  */
-export async function storeWebhook(app: FastifyInstance, request: FastifyRequest, bot: Bot, webhook: WebhookToStore): Promise<PublishResult | undefined> {
+export async function storeWebhook(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  bot: Bot,
+  webhook: WebhookToStore,
+): Promise<PublishResult | undefined> {
   const msgId = stableMessageId(webhook.slackId, request.rawBody ?? '');
   try {
-    const stored = await app.queue.publish({
+    const toStore = {
       type: webhook.type,
       teamName: bot.team.name,
       botName: bot.name,
@@ -30,7 +37,9 @@ export async function storeWebhook(app: FastifyInstance, request: FastifyRequest
       ...(webhook.payloadJson ? { payloadJson: webhook.payloadJson } : {}),
       msgId,
       ...slackRetry(request),
-    });
+    };
+    // The deadline counts from the request's arrival: Slack's 3 s started then.
+    const stored = await app.queue.publish(toStore, reply.elapsedTime);
     app.webhookTrace?.stored(msgId, webhook.type, stored);
     app.metrics.webhookStored(webhook.type, stored.duplicate);
     return stored;
