@@ -88,25 +88,27 @@ t.test('against a real nats-server: creates, then leaves the operator alone, war
 
 t.test('the app applies the settings to OMNIBOT, OMNIBOT_DLQ and the KV buckets, and keeps an operator\'s', async (t) => {
   const nats = await startTestNats(t);
-  const env = { OMNIBOT_STREAM_MAX_AGE: '30d', OMNIBOT_STREAM_MAX_BYTES: '1GB', OMNIBOT_STREAM_REPLICAS: '1' };
+  // Sizes in MiB: JetStream reserves each stream's max bytes against the server's share of the
+  // disk, so gigabytes here would fail on a machine with little free space.
+  const env = { OMNIBOT_STREAM_MAX_AGE: '30d', OMNIBOT_STREAM_MAX_BYTES: '64MB', OMNIBOT_STREAM_REPLICAS: '1' };
   const nc = await connect({ servers: nats.url });
   t.teardown(() => nc.close());
   const jsm = await nc.jetstreamManager();
   const first = await buildTestApp(t, { nats, env, roles: { http: true, worker: true } });
   for (const stream of ['OMNIBOT', 'OMNIBOT_DLQ', 'KV_omnibot_directory_users', 'KV_omnibot_directory_channels', 'KV_omnibot_directory_ims']) {
-    t.match((await jsm.streams.info(stream)).config, { num_replicas: 1, max_age: nanos(30 * DAY), max_bytes: 1024 ** 3 }, stream);
+    t.match((await jsm.streams.info(stream)).config, { num_replicas: 1, max_age: nanos(30 * DAY), max_bytes: 64 * 1024 ** 2 }, stream);
   }
   await first.app.close();
 
   // An operator gives OMNIBOT and a bucket more room; the next start with the defaults must not take it back.
-  await jsm.streams.update('OMNIBOT', { max_age: nanos(90 * DAY), max_bytes: 50 * 1024 ** 3 });
-  await jsm.streams.update('KV_omnibot_directory_users', { max_bytes: 4 * 1024 ** 3 });
+  await jsm.streams.update('OMNIBOT', { max_age: nanos(90 * DAY), max_bytes: 512 * 1024 ** 2 });
+  await jsm.streams.update('KV_omnibot_directory_users', { max_bytes: 256 * 1024 ** 2 });
   const second = await buildTestApp(t, { nats, roles: { http: true, worker: true } });
-  t.match((await jsm.streams.info('OMNIBOT')).config, { max_age: nanos(90 * DAY), max_bytes: 50 * 1024 ** 3 }, 'OMNIBOT keeps its age and size');
-  t.match((await jsm.streams.info('KV_omnibot_directory_users')).config, { max_bytes: 4 * 1024 ** 3 }, 'the bucket keeps its size');
+  t.match((await jsm.streams.info('OMNIBOT')).config, { max_age: nanos(90 * DAY), max_bytes: 512 * 1024 ** 2 }, 'OMNIBOT keeps its age and size');
+  t.match((await jsm.streams.info('KV_omnibot_directory_users')).config, { max_bytes: 256 * 1024 ** 2 }, 'the bucket keeps its size');
   const logs = second.logs.join('');
-  t.match(logs, /stream OMNIBOT keeps its operator's settings where they differ from omnibot-ts's: max age 90d \(OMNIBOT_STREAM_MAX_AGE is 7d\); max bytes 50GiB/);
-  t.match(logs, /KV bucket omnibot_directory_users keeps its operator's settings .*max bytes 4GiB/);
+  t.match(logs, /stream OMNIBOT keeps its operator's settings where they differ from omnibot-ts's: max age 90d \(OMNIBOT_STREAM_MAX_AGE is 7d\); max bytes 512MiB/);
+  t.match(logs, /KV bucket omnibot_directory_users keeps its operator's settings .*max bytes 256MiB/);
   t.match(logs, /stream OMNIBOT_DLQ keeps its operator's settings .*max age 30d \(OMNIBOT_STREAM_MAX_AGE is 7d\)/);
   t.equal(logs.match(/stream OMNIBOT keeps/g)?.length, 1, 'said once');
 });
