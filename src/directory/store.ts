@@ -1,5 +1,6 @@
 import { KvWatchInclude, type KV, type NatsConnection } from 'nats';
-import { isStreamNotFound, keptDifferences, SILENT_STREAM_LOGGER, StreamCreationError, type StreamLogger } from '../queue/stream-settings.js';
+import { isStreamNotFound } from '../queue/not-found.js';
+import { keptDifferences, SILENT_STREAM_LOGGER, StreamCreationError, type StreamLogger } from '../queue/stream-settings.js';
 
 export type DirectoryKind = 'users' | 'channels' | 'ims' | 'emoji';
 

@@ -1,6 +1,7 @@
 import { nanos, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
 import type { StreamSettings } from '../config/settings.js';
 import { formatDuration, formatSize } from '../config/units.js';
+import { isStreamNotFound } from './not-found.js';
 
 /**
  * What omnibot-ts needs of a stream it uses. On creation the operator's
@@ -116,10 +117,6 @@ export class StreamCreationError extends Error {
       { cause },
     );
   }
-}
-
-export function isStreamNotFound(error: unknown): boolean {
-  return error instanceof Error && /stream not found/i.test(error.message);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { JetStreamManager } from 'nats';
+import { isConsumerNotFound, isMessageNotFound, isStreamNotFound } from '../queue/not-found.js';
 import { STREAM_NAME } from '../queue/subjects.js';
 import { CONSUMER_NAME } from './consumer.js';
 import { DLQ_STREAM } from './dead-letter.js';
@@ -17,16 +18,12 @@ export interface QueueLag {
   readonly deadLetters: number | undefined;
 }
 
-function notFound(error: unknown): boolean {
-  return error instanceof Error && /not found/i.test(error.message);
-}
-
 /** The oldest unacknowledged message's time: the first one above the ack floor that the stream still has. */
 async function oldestUnackedTime(jsm: JetStreamManager, ackFloor: number): Promise<Date | undefined> {
   try {
     return (await jsm.streams.getMessage(STREAM_NAME, { seq: ackFloor + 1 })).time;
   } catch (error) {
-    if (!notFound(error)) throw error;
+    if (!isMessageNotFound(error)) throw error;
   }
   // Gone (aged out of the stream, or deleted): the stream's first message is the oldest left.
   const first = (await jsm.streams.info(STREAM_NAME)).state.first_seq;
@@ -34,7 +31,7 @@ async function oldestUnackedTime(jsm: JetStreamManager, ackFloor: number): Promi
   try {
     return (await jsm.streams.getMessage(STREAM_NAME, { seq: first })).time;
   } catch (error) {
-    if (notFound(error)) return undefined;
+    if (isMessageNotFound(error)) return undefined;
     throw error;
   }
 }
@@ -45,7 +42,7 @@ export async function readQueueLag(jsm: JetStreamManager, now: number = Date.now
   try {
     info = await jsm.consumers.info(STREAM_NAME, CONSUMER_NAME);
   } catch (error) {
-    if (notFound(error)) return undefined;
+    if (isConsumerNotFound(error)) return undefined;
     throw error;
   }
   const waiting = info.num_pending + info.num_ack_pending;
@@ -54,7 +51,7 @@ export async function readQueueLag(jsm: JetStreamManager, now: number = Date.now
   try {
     deadLetters = (await jsm.streams.info(DLQ_STREAM)).state.messages;
   } catch (error) {
-    if (!notFound(error)) throw error;
+    if (!isStreamNotFound(error)) throw error;
   }
   return {
     pending: info.num_pending,
