@@ -1,5 +1,5 @@
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
-import { describedWithReplicas, keepConsumerReplicated } from '../queue/consumer-replicas.js';
+import { ensureDurableConsumer } from '../queue/durable-consumer.js';
 import { Puller, type PulledMessage } from '../queue/puller.js';
 import { STREAM_NAME } from '../queue/subjects.js';
 import { settleWithin } from '../settle-within.js';
@@ -62,25 +62,17 @@ export class DirectoryEventConsumer {
   }
 
   static async start(nc: NatsConnection, handle: EventHandler, logger: EventConsumerLogger, options: EventConsumerOptions = {}): Promise<DirectoryEventConsumer> {
-    const jsm = await nc.jetstreamManager();
-    const streamReplicas = (await jsm.streams.info(STREAM_NAME)).config.num_replicas;
-    try {
-      const existing = await jsm.consumers.info(STREAM_NAME, DIRECTORY_CONSUMER);
-      await keepConsumerReplicated(nc, jsm, existing, streamReplicas, logger);
-    } catch (error) {
-      if (!(error instanceof Error && /consumer not found/i.test(error.message))) throw error;
-      await jsm.consumers.add(STREAM_NAME, {
-        durable_name: DIRECTORY_CONSUMER,
-        filter_subject: EVENT_SUBJECTS,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.New,
-        ack_wait: nanos(options.ackWaitMs ?? 30_000),
-        // Unlimited on the server: the consumer decides when to give a message up.
-        max_deliver: -1,
-        max_ack_pending: 1000,
-        description: describedWithReplicas('omnibot-ts watcher: directory updates from Slack events', streamReplicas),
-      });
-    }
+    await ensureDurableConsumer(nc, await nc.jetstreamManager(), {
+      durable_name: DIRECTORY_CONSUMER,
+      filter_subject: EVENT_SUBJECTS,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      ack_wait: nanos(options.ackWaitMs ?? 30_000),
+      // Unlimited on the server: the consumer decides when to give a message up.
+      max_deliver: -1,
+      max_ack_pending: 1000,
+      description: 'omnibot-ts watcher: directory updates from Slack events',
+    }, logger);
     const consumer = new DirectoryEventConsumer(nc, handle, logger, options);
     consumer.#loop = consumer.#pull();
     return consumer;

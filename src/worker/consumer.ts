@@ -2,7 +2,7 @@ import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JsMsg, type
 import type { StreamSettings, WorkerSettings } from '../config/settings.js';
 import { jsonNestingWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import { ackConfirmed } from '../queue/confirmed-ack.js';
-import { describedWithReplicas, keepConsumerReplicated } from '../queue/consumer-replicas.js';
+import { ensureDurableConsumer } from '../queue/durable-consumer.js';
 import { ENVELOPE_VERSION, HEADERS, WEBHOOK_TYPES, type WebhookType } from '../queue/envelope.js';
 import { Puller, type PulledMessage } from '../queue/puller.js';
 import { STREAM_NAME } from '../queue/subjects.js';
@@ -101,10 +101,9 @@ export class WebhookWorker {
   ): Promise<WebhookWorker> {
     const jsm = await nc.jetstreamManager();
     await ensureDeadLetterStream(jsm, options.stream, logger);
-    const streamReplicas = (await jsm.streams.info(STREAM_NAME)).config.num_replicas;
     const config = {
       durable_name: CONSUMER_NAME,
-      description: describedWithReplicas('omnibot-ts worker: runs the handlers', streamReplicas),
+      description: 'omnibot-ts worker: runs the handlers',
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(options.ackWaitMs),
@@ -113,18 +112,7 @@ export class WebhookWorker {
       max_deliver: -1,
       max_ack_pending: Math.max(1000, options.concurrency * 10),
     };
-    try {
-      const existing = await jsm.consumers.info(STREAM_NAME, CONSUMER_NAME);
-      // Only when something changed: nats-server 2.9 forgets the delivery counts of pending
-      // messages on an update, and every worker start would otherwise reset them.
-      if (existing.config.ack_wait !== config.ack_wait || existing.config.max_ack_pending !== config.max_ack_pending) {
-        await jsm.consumers.update(STREAM_NAME, CONSUMER_NAME, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
-      }
-      await keepConsumerReplicated(nc, jsm, existing, streamReplicas, logger);
-    } catch (error) {
-      if (!(error instanceof Error && /consumer not found/i.test(error.message))) throw error;
-      await jsm.consumers.add(STREAM_NAME, config);
-    }
+    await ensureDurableConsumer(nc, jsm, config, logger, ['ack_wait', 'max_ack_pending']);
     const worker = new WebhookWorker(nc, handler, options, logger, observer);
     worker.#puller = new Puller(nc, {
       stream: STREAM_NAME,
