@@ -134,21 +134,13 @@ export class JetStreamPublisher {
     });
   }
 
-  /** How many publishes wait for an ack now. */
-  get waiting(): number {
-    return this.#pending.size;
-  }
-
   /** Fails whatever is still waiting for an ack, and every later publish. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
     if (!this.#subscription.isClosed()) this.#subscription.unsubscribe();
-    const waiting = [...this.#pending.values()];
-    this.#pending.clear();
-    this.#outgoing = [];
-    for (const pending of waiting) pending.reject(new JetStreamPublishError('the NATS connection closed before JetStream acknowledged the message'));
+    this.#failAll('the NATS connection closed before JetStream acknowledged the message');
   }
 
   async #followConnection(): Promise<void> {
@@ -209,9 +201,7 @@ export class JetStreamPublisher {
   #onReply(error: NatsError | null, msg: Msg): void {
     if (error) {
       // The reply subscription itself failed (a permissions error, say): no ack can arrive.
-      const waiting = [...this.#pending.values()];
-      this.#pending.clear();
-      for (const pending of waiting) pending.reject(new JetStreamPublishError(`the JetStream ack subscription failed: ${error.message}`));
+      this.#failAll(`the JetStream ack subscription failed: ${error.message}`);
       return;
     }
     const id = msg.subject.slice(this.#inbox.length);
@@ -242,6 +232,13 @@ export class JetStreamPublisher {
     }
   }
 
+  #failAll(reason: string): void {
+    const waiting = [...this.#pending.values()];
+    this.#pending.clear();
+    this.#outgoing = [];
+    for (const pending of waiting) pending.reject(new JetStreamPublishError(reason));
+  }
+
   #retryLater(pending: Pending, reason: string): void {
     pending.lastFailure = reason;
     pending.sendAt = Date.now() + pending.retryDelayMs;
@@ -251,10 +248,8 @@ export class JetStreamPublisher {
   #settle(id: string): Pending | undefined {
     const pending = this.#pending.get(id);
     if (pending) this.#pending.delete(id);
-    if (this.#pending.size === 0) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    // The timer stays: its next tick finds nothing and stops, cheaper than clearing and arming
+    // it again for each webhook when one at a time is in flight.
     return pending;
   }
 

@@ -98,11 +98,6 @@ export class Puller {
     this.topUp();
   }
 
-  /** Messages asked for and not yet received. */
-  get outstanding(): number {
-    return this.#request?.remaining ?? 0;
-  }
-
   /** Asks for as many messages as the caller has room for, unless a request is open. */
   topUp(): void {
     if (this.#topUpScheduled || this.#stopped) return;
