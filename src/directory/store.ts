@@ -1,6 +1,7 @@
 import { KvWatchInclude, type KV, type NatsConnection } from 'nats';
 import { isStreamNotFound } from '../queue/not-found.js';
 import { keptDifferences, SILENT_STREAM_LOGGER, StreamCreationError, type StreamLogger } from '../queue/stream-settings.js';
+import { sleep } from '../sleep.js';
 
 export type DirectoryKind = 'users' | 'channels' | 'ims' | 'emoji';
 
@@ -242,7 +243,7 @@ export class DirectoryStore {
       const claim = entry?.operation === 'PUT' ? parseClaim(entry.value) : undefined;
       if (!claim) return false;
       if (claim.finished !== undefined) return true;
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await sleep(pollMs);
     }
     return false;
   }

@@ -1,4 +1,5 @@
 import type { ConsumerInfo, JetStreamManager, NatsConnection } from 'nats';
+import { sleep } from '../sleep.js';
 
 export interface ReplicasLogger {
   warn(object: object, message: string): void;
@@ -69,7 +70,7 @@ export async function keepConsumerReplicated(
         break;
       } catch (error) {
         if (attempt >= UPDATE_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sleep(500);
       }
     }
   } catch (error) {

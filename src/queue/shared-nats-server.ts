@@ -4,6 +4,7 @@ import { mkdir, readFile, realpath, rm, unlink, writeFile } from 'node:fs/promis
 import net from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import { sleep } from '../sleep.js';
 import { startNatsServer, type NatsServerProcess } from './nats-server.js';
 
 /**
@@ -172,7 +173,7 @@ async function checkStore(storeDir: string, logger: SharedNatsLogger): Promise<v
   if (typeof pid !== 'number' || !alive(pid) || !(await isNatsServerOf(pid, storeDir))) return;
   logger.warn({ nats_pid: pid, store: storeDir }, 'stopping the nats-server that a killed omnibot process left running on this store');
   process.kill(pid, 'SIGTERM');
-  for (let waited = 0; alive(pid) && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let waited = 0; alive(pid) && waited < 5_000; waited += 50) await sleep(50);
   if (alive(pid)) process.kill(pid, 'SIGKILL');
 }
 
@@ -236,7 +237,7 @@ class Lease implements SharedNatsServer {
         return;
       }
       // The owner went away between our listen and our visit (or failed to start): try again.
-      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
+      await sleep(50 + Math.random() * 200);
     }
     throw new Error(`could not share the embedded nats-server of ${this.#storeDir}: its lock changed hands ${ACQUIRE_ATTEMPTS} times`);
   }
@@ -339,7 +340,7 @@ class Lease implements SharedNatsServer {
       if (this.#guests.size === 0 || now - started >= ms) return;
       // Guests that go on running (only the owner was stopped) take the server over once it is gone.
       if (this.#draining.size === 0 && now >= noticed) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 

@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { sleep } from '../sleep.js';
 
 /**
  * A response could not be posted to a slash command's or interactive
@@ -28,10 +29,6 @@ export interface ResponseUrlOptions {
 
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Where a response_url may point: http(s) only, so a payload can't make the worker open another kind of URL. */
 function checkedUrl(url: string): URL {

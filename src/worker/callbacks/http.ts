@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { jsonNestingWithin, MAX_JSON_DEPTH } from '../../json-depth.js';
+import { sleep } from '../../sleep.js';
 import type { CallbackResponse } from './types.js';
 
 export interface HttpCallbackOptions {
@@ -13,10 +14,6 @@ const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 /** One keep-alive pool per origin (undici's Agent keeps a pool per origin it reaches). */
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function headersFrom(value: unknown): Record<string, string> {
   if (!value || typeof value !== 'object') return {};
