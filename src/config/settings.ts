@@ -38,8 +38,6 @@ export interface Settings {
   readonly logLevel: string;
   /** LOG_FORMAT: `json` lines, `pretty` (pino-pretty), or `auto`: pretty when stdout is a terminal. */
   readonly logFormat: LogFormat;
-  /** NATS_URL's servers without credentials, comma-separated; unset: start an embedded nats-server. */
-  readonly natsUrl: string | undefined;
   /** NATS_URL and the nats CLI's NATS_* variables: servers, credentials, TLS. */
   readonly nats: NatsSettings;
   readonly stream: StreamSettings;
@@ -155,7 +153,6 @@ export function readSettings(env: Env): Settings {
     host: env.HOST || '127.0.0.1',
     logLevel,
     logFormat: logFormat as LogFormat,
-    natsUrl: nats.servers?.join(','),
     nats,
     stream: streamSettings(env),
     slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/`,

@@ -172,7 +172,7 @@ t.test('environment settings', async (t) => {
   const { config } = await loadYaml(t, MINIMAL, { SLACK_API_URL: 'http://127.0.0.1:9/api', PORT: '9000' });
   t.equal(config.settings.slackApiUrl, 'http://127.0.0.1:9/api/', 'a trailing slash is added');
   t.equal(config.settings.port, 9000);
-  t.equal(config.settings.natsUrl, undefined, 'no NATS_URL: embedded server');
+  t.equal(config.settings.nats.servers, undefined, 'no NATS_URL: embedded server');
   const defaults = (await loadYaml(t, MINIMAL)).config.settings;
   t.equal(defaults.port, 8080);
   t.equal(defaults.slackApiUrl, 'https://slack.com/api/');
@@ -189,7 +189,7 @@ t.test('environment settings', async (t) => {
   t.equal((await loadConfig({ file, env: { API_DOCS: '1' } })).settings.apiDocs, true);
   await t.rejects(loadConfig({ file, env: { API_DOCS: 'yes' } }), { message: /API_DOCS: expected 1 or 0 \(or true or false\), got "yes"/ });
   await t.rejects(loadConfig({ file, env: { NATS_URL: 'http://x:4222' } }), { message: /NATS_URL/ });
-  t.equal((await loadConfig({ file, env: { NATS_URL: 'nats://a:4222,b:4222' } })).settings.natsUrl, 'nats://a:4222,nats://b:4222');
+  t.same((await loadConfig({ file, env: { NATS_URL: 'nats://a:4222,b:4222' } })).settings.nats.servers, ['nats://a:4222', 'nats://b:4222']);
 });
 
 t.test('every key omnibot knows is recognised: none is reported as unknown', async (t) => {
