@@ -12,8 +12,9 @@ function pathOf(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function send(reply: FastifyReply, style: ErrorStyle, status: number, fields: ErrorFields): FastifyReply {
-  // Slack's routes: a 4xx will fail the same way however often Slack retries it.
+/** An error answer in the route's shape; on Slack's routes a 4xx says Slack need not retry it. */
+export function sendError(reply: FastifyReply, style: ErrorStyle, status: number, fields: ErrorFields): FastifyReply {
+  // Slack's routes: a 4xx will fail the same way however often Slack retries it; a 503 won't.
   if (style === 'slack' && status < 500) void reply.header('x-slack-no-retry', '1');
   return reply.code(status).send(errorBody(style, fields));
 }
@@ -27,7 +28,7 @@ function send(reply: FastifyReply, style: ErrorStyle, status: number, fields: Er
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode === 414 ? 414 : 400;
   request.log.info({ code: error.code }, 'request refused by the router');
-  send(reply, 'api', status, { error: STATUS_ERRORS[status] ?? 'invalid request', code: error.code });
+  sendError(reply, 'api', status, { error: STATUS_ERRORS[status] ?? 'invalid request', code: error.code });
 }
 
 /**
@@ -57,30 +58,30 @@ export default fp(
       const style = styleOf(request);
       if (error instanceof SlackClientError) {
         // The caller's arguments could not be sent at all (JSON-encoding them failed).
-        if (error.code === 'invalid_arguments') return send(reply, style, 400, { error: STATUS_ERRORS[400] as string, message: error.message, code: error.code });
+        if (error.code === 'invalid_arguments') return sendError(reply, style, 400, { error: STATUS_ERRORS[400] as string, message: error.message, code: error.code });
         request.log.error({ err: error }, 'Slack request failed');
-        return send(reply, style, 502, { error: STATUS_ERRORS[502] as string, code: error.code });
+        return sendError(reply, style, 502, { error: STATUS_ERRORS[502] as string, code: error.code });
       }
       if (error instanceof SlackApiError) {
         // Slack refused what a request needed on the way (a users.list for omnibot_parse, say): Slack's problem, not the caller's.
         request.log.error({ err: error }, 'Slack refused a call the request needed');
-        return send(reply, style, 502, { error: STATUS_ERRORS[502] as string, code: error.code });
+        return sendError(reply, style, 502, { error: STATUS_ERRORS[502] as string, code: error.code });
       }
       if (error.validation) {
-        return send(reply, style, 400, { error: STATUS_ERRORS[400] as string, message: error.message });
+        return sendError(reply, style, 400, { error: STATUS_ERRORS[400] as string, message: error.message });
       }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       if (status === 503) {
         // Overload (under-pressure keeps its Retry-After header): the caller should come back, not give up.
         request.log.warn({ err: error }, 'service unavailable');
-        return send(reply, style, 503, { error: STATUS_ERRORS[503] as string });
+        return sendError(reply, style, 503, { error: STATUS_ERRORS[503] as string });
       }
       if (status >= 500) {
         request.log.error({ err: error }, 'request failed');
-        return send(reply, style, 500, { error: STATUS_ERRORS[500] as string });
+        return sendError(reply, style, 500, { error: STATUS_ERRORS[500] as string });
       }
       // Fastify's own 4xx (bad JSON, body too large, unsupported media type) and ours keep their message.
-      return send(reply, style, status, { error: error.message, ...(error.code ? { code: error.code } : {}) });
+      return sendError(reply, style, status, { error: error.message, ...(error.code ? { code: error.code } : {}) });
     });
 
     const served = (method: string, path: string): boolean => {
@@ -97,9 +98,9 @@ export default fp(
       const allowed = ROUTABLE_METHODS.filter((method) => method !== request.method && served(method, path));
       if (allowed.length > 0) {
         void reply.header('allow', allowed.join(', '));
-        return send(reply, style, 405, { error: STATUS_ERRORS[405] as string, message: `${request.method} is not served here; ${allowed.join(', ')} are` });
+        return sendError(reply, style, 405, { error: STATUS_ERRORS[405] as string, message: `${request.method} is not served here; ${allowed.join(', ')} are` });
       }
-      return send(reply, style, 404, { error: STATUS_ERRORS[404] as string, message: `Route ${request.method}:${path} not found` });
+      return sendError(reply, style, 404, { error: STATUS_ERRORS[404] as string, message: `Route ${request.method}:${path} not found` });
     });
   },
   { name: 'omnibot-errors', fastify: '5.x' },

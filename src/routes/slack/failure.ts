@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { sendError } from '../../plugins/errors.js';
 import { errorResponses } from '../error-responses.js';
 import type { WebhookRefusal } from '../../metrics/omnibot-metrics.js';
 import type { WebhookType } from '../../queue/envelope.js';
@@ -17,7 +18,7 @@ export const webhookErrors = errorResponses(FailureBody, [400, 401, 403, 413, 41
 
 export function fail(reply: FastifyReply, status: number, error: string): FastifyReply {
   countRefusal(reply, refusalReason(error));
-  return reply.code(status).send({ status: 'failure', error });
+  return sendError(reply, 'slack', status, { error });
 }
 
 /** JetStream did not ack: no error text, Slack retries (a 503 has no X-Slack-No-Retry). */
