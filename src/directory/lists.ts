@@ -6,12 +6,12 @@ import { customEmoji } from './emoji.js';
 import { CHANNEL_SHAPE, EMOJI_SHAPE, IM_SHAPE, USER_SHAPE, type DirectoryEntries, type EmojiEntry } from './entries.js';
 import { directoryKeys as keys } from './keys.js';
 import { refreshList, type ListRefreshOutcome } from './refresh.js';
-import type { DirectoryKind, DirectoryStore } from './store.js';
+import { DIRECTORY_KINDS, type DirectoryKind, type DirectoryStore } from './store.js';
 import type { SlackConversation, SlackUser } from './types.js';
 
 /** The lists the watcher keeps fresh: one per kind of directory entry. */
 export type ListKind = DirectoryKind;
-export const LIST_KINDS: readonly ListKind[] = ['users', 'channels', 'ims', 'emoji'];
+export const LIST_KINDS: readonly ListKind[] = DIRECTORY_KINDS;
 
 /** Public and private channels the bot can see, as omnibot's refresh asked for them (archived excluded). */
 const CHANNEL_TYPES = 'public_channel,private_channel';
