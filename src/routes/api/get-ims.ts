@@ -11,7 +11,7 @@ const getIms: FastifyPluginAsyncTypebox = async (app) => {
         params: BotParams,
         response: {
           200: Type.Object({ ims: Type.Array(SlackConversationBody) }),
-          ...errorResponses(ErrorBody, [403, 404, 414, 500, 502, 503]),
+          ...errorResponses(ErrorBody, [400, 403, 404, 414, 500, 502, 503]),
         },
       },
     },

@@ -12,7 +12,7 @@ const getTeam: FastifyPluginAsyncTypebox = async (app) => {
         params: TeamParams,
         response: {
           200: Type.Object({ team_id: Type.String() }),
-          ...errorResponses(ErrorBody, [403, 404, 414, 500, 503], { 404: 'The team is not configured.' }),
+          ...errorResponses(ErrorBody, [400, 403, 404, 414, 500, 503], { 404: 'The team is not configured.' }),
         },
       },
     },

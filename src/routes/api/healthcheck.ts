@@ -9,7 +9,7 @@ const healthcheck: FastifyPluginAsyncTypebox = async (app) => {
     {
       // Load balancers call it without credentials.
       config: { authnz: false },
-      schema: { response: { 200: { content: { 'text/plain': { schema: Type.String({ description: '"OK"' }) } } }, ...errorResponses(ErrorBody, [503]) } },
+      schema: { response: { 200: { content: { 'text/plain': { schema: Type.String({ description: '"OK"' }) } } }, ...errorResponses(ErrorBody, [500, 503]) } },
     },
     async (_request, reply) => reply.type('text/plain; charset=utf-8').send('OK'),
   );

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { errorResponses } from '../error-responses.js';
+import { ErrorBody } from './schemas.js';
 
 const metrics: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -12,6 +14,7 @@ const metrics: FastifyPluginAsyncTypebox = async (app) => {
             description: 'Prometheus\' text exposition format (docs/METRICS.md lists every metric).',
             content: { 'text/plain': { schema: Type.String() } },
           },
+          ...errorResponses(ErrorBody, [403, 500, 503]),
         },
       },
     },

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { errorResponses } from '../error-responses.js';
+import { ErrorBody } from './schemas.js';
 
 const Checks = Type.Record(Type.String(), Type.String(), {
   description: '"ok", or why not, per thing the process needs: "nats", "stream OMNIBOT", and in a worker "consumer omnibot-worker".',
@@ -24,7 +26,7 @@ const readyz: FastifyPluginAsyncTypebox = async (app) => {
     {
       // Probes call it without credentials, like /healthcheck.
       config: { authnz: false },
-      schema: { response: { 200: Ready, 503: NotReady } },
+      schema: { response: { 200: Ready, ...errorResponses(ErrorBody, [500]), 503: NotReady } },
     },
     async (_request, reply) => {
       const report = await app.readiness.report();
