@@ -89,7 +89,7 @@ export const chatMethods: Readonly<Record<string, WebApiMethod>> = {
       if (typeof message === 'string') return failure(message);
       const content = messageContent(context.params);
       if (typeof content === 'string') return failure(content);
-      context.workspace.update(message, { text: content.text, blocks: content.blocks, attachments: content.attachments }, context.caller.userId);
+      context.workspace.update(message, content, context.caller.userId);
       return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: messageJson(context.workspace, message) };
     },
   },
