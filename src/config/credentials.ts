@@ -15,16 +15,27 @@ function secretFrom(env: Env, name: string): Secret | undefined {
   return value ? new Secret(value) : undefined;
 }
 
-/** omnibot's variable names, per Slack app id (upper-cased, as omnibot does). */
+const VARIABLE_KINDS: Readonly<Record<keyof BotCredentials, string>> = {
+  verificationToken: 'VERIFICATION_TOKEN',
+  signingSecret: 'SIGNING_SECRET',
+  userToken: 'OAUTH_TOKEN',
+  botToken: 'OAUTH_BOT_TOKEN',
+};
+
+/** omnibot's variable name for one of a Slack app's credentials: `CREDENTIALS_SLACK_<KIND>_<APP_ID>`, the id upper-cased as omnibot does. */
+export function credentialVariable(credential: keyof BotCredentials, appId: string): string {
+  return `CREDENTIALS_SLACK_${VARIABLE_KINDS[credential]}_${appId.toUpperCase()}`;
+}
+
+/** A Slack app's credentials from omnibot's variables. */
 export function readCredentials(env: Env, appId: string): BotCredentials {
-  const id = appId.toUpperCase();
   const credentials: {
     -readonly [K in keyof BotCredentials]: BotCredentials[K];
   } = {};
-  const verificationToken = secretFrom(env, `CREDENTIALS_SLACK_VERIFICATION_TOKEN_${id}`);
-  const signingSecret = secretFrom(env, `CREDENTIALS_SLACK_SIGNING_SECRET_${id}`);
-  const userToken = secretFrom(env, `CREDENTIALS_SLACK_OAUTH_TOKEN_${id}`);
-  const botToken = secretFrom(env, `CREDENTIALS_SLACK_OAUTH_BOT_TOKEN_${id}`);
+  const verificationToken = secretFrom(env, credentialVariable('verificationToken', appId));
+  const signingSecret = secretFrom(env, credentialVariable('signingSecret', appId));
+  const userToken = secretFrom(env, credentialVariable('userToken', appId));
+  const botToken = secretFrom(env, credentialVariable('botToken', appId));
   if (verificationToken) credentials.verificationToken = verificationToken;
   if (signingSecret) credentials.signingSecret = signingSecret;
   if (userToken) credentials.userToken = userToken;

@@ -3,7 +3,7 @@
  * emulator and no secrets: what the environment sets is used, what it
  * doesn't is made up (the emulator accepts whatever omnibot-ts is given).
  */
-import type { Env } from '../config/credentials.js';
+import { credentialVariable, type BotCredentials, type Env } from '../config/credentials.js';
 import type { ConfigFile } from '../config/schema.js';
 
 /** The environment variables to add: for every bot, a signing secret, a verification token and a bot token when unset. */
@@ -12,12 +12,11 @@ export function inventedCredentials(document: ConfigFile, env: Env): Record<stri
   for (const bots of Object.values(document.bots ?? {})) {
     for (const appId of Object.values(bots)) {
       const id = appId.toUpperCase();
-      const missing = (name: string): boolean => !env[name];
-      if (missing(`CREDENTIALS_SLACK_SIGNING_SECRET_${id}`)) invented[`CREDENTIALS_SLACK_SIGNING_SECRET_${id}`] = `emulated-signing-secret-${id}`;
-      if (missing(`CREDENTIALS_SLACK_VERIFICATION_TOKEN_${id}`)) invented[`CREDENTIALS_SLACK_VERIFICATION_TOKEN_${id}`] = `emulated-verification-${id}`;
-      if (missing(`CREDENTIALS_SLACK_OAUTH_BOT_TOKEN_${id}`) && missing(`CREDENTIALS_SLACK_OAUTH_TOKEN_${id}`)) {
-        invented[`CREDENTIALS_SLACK_OAUTH_BOT_TOKEN_${id}`] = `xoxb-emulated-${id}`;
-      }
+      const name = (credential: keyof BotCredentials): string => credentialVariable(credential, appId);
+      const missing = (credential: keyof BotCredentials): boolean => !env[name(credential)];
+      if (missing('signingSecret')) invented[name('signingSecret')] = `emulated-signing-secret-${id}`;
+      if (missing('verificationToken')) invented[name('verificationToken')] = `emulated-verification-${id}`;
+      if (missing('botToken') && missing('userToken')) invented[name('botToken')] = `xoxb-emulated-${id}`;
     }
   }
   return invented;

@@ -98,6 +98,12 @@ const pageApi: FastifyPluginAsyncTypebox<PageApiOptions> = async (app, options) 
 
   app.get('/dev/api/webhooks', { schema: { response: { 200: AnyObject } } }, async () => ({ webhooks: traces.list() }));
 
+  app.get('/dev/api/webhooks/:id', { schema: { params: Type.Object({ id: Type.String() }), response: { 200: AnyObject } } }, async (request) => {
+    const found = traces.get(request.params.id);
+    if (!found) throw app.httpErrors.notFound(`no webhook ${request.params.id}`);
+    return found;
+  });
+
   app.post(
     '/dev/api/say',
     {

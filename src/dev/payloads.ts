@@ -26,10 +26,6 @@ function channelRef(conversation: Conversation): Json {
   return { id: conversation.id, name: conversation.kind === 'im' ? 'directmessage' : conversation.name };
 }
 
-export function channelType(conversation: Conversation): string {
-  return conversation.kind === 'im' ? 'im' : conversation.kind === 'group' ? 'group' : 'channel';
-}
-
 /** An Events API `event_callback` for one app. */
 export function eventCallback(workspace: Workspace, bot: BotIdentity, event: Json, channel: string): Json & { event_id: string } {
   const eventTime = Math.floor(Date.now() / 1000);
@@ -51,7 +47,7 @@ export function eventCallback(workspace: Workspace, bot: BotIdentity, event: Jso
 /** A `message` event for a message as Slack delivers it (a person's carries client_msg_id). */
 export function messageEvent(workspace: Workspace, message: Message, conversation: Conversation, type: 'message' | 'app_mention'): Json {
   const event: Json = { ...messageJson(workspace, message), type, channel: message.channel, event_ts: message.ts };
-  if (type === 'message') event.channel_type = channelType(conversation);
+  if (type === 'message') event.channel_type = conversation.kind;
   if (!message.bot) event.client_msg_id = crypto.randomUUID();
   // Counts of a thread's replies are history's business, not the event's.
   for (const key of ['reply_count', 'reply_users', 'reply_users_count', 'latest_reply', 'reactions', 'is_locked', 'subscribed']) delete event[key];

@@ -46,7 +46,7 @@ export class Responder {
     }
     if (body.replace_original === true || body.replace_original === 'true') {
       if (original) {
-        workspace.update(original, { text: content.text, blocks: content.blocks, attachments: content.attachments }, bot.userId);
+        workspace.update(original, content, bot.userId);
         return { ok: true };
       }
       if (originalEphemeral) {

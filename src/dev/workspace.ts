@@ -224,10 +224,10 @@ export class Workspace {
     return message;
   }
 
-  update(message: Message, fields: { text?: string; blocks?: unknown[] | undefined; attachments?: unknown[] | undefined }, by: string): void {
-    if (fields.text !== undefined) message.text = fields.text;
-    if ('blocks' in fields) message.blocks = fields.blocks;
-    if ('attachments' in fields) message.attachments = fields.attachments;
+  update(message: Message, fields: Pick<Message, 'text' | 'blocks' | 'attachments'>, by: string): void {
+    message.text = fields.text;
+    message.blocks = fields.blocks;
+    message.attachments = fields.attachments;
     message.edited = { user: by, ts: this.nextTs() };
     this.emit({ type: 'message', channel: message.channel, ts: message.ts });
   }

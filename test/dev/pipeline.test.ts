@@ -60,6 +60,8 @@ t.test('a mention of the bot gets the help reply in its thread, and the trace sa
   });
   t.match(done.steps.find((step) => step.kind === 'slack'), { method: 'chat.postMessage', ok: true, params: { channel: general, thread_ts: said.ts } });
   t.notOk(JSON.stringify(done.steps).includes('xoxb-'), 'no token in the trace');
+  t.match(await page(`/dev/api/webhooks/${encodeURIComponent(done.id)}`), { id: done.id, type: 'event', summary: done.summary, http: done.http }, 'one webhook by its id');
+  t.equal((await fetch(`${dev.emulator.url}/dev/api/webhooks/no-such-webhook`)).status, 404, 'an unknown webhook is not found');
 });
 
 t.test('/deploy answers in the channel; Approve replaces the question; /feedback opens a modal whose submission is posted', async (t) => {

@@ -247,10 +247,34 @@ function renderDialog(form, dialog) {
 
 // ---- the trace
 
+/** As many as the server keeps (KEEP in src/dev/trace-log.ts). */
+const KEEP_WEBHOOKS = 200;
+
 async function loadWebhooks() {
   state.webhooks = (await api('/dev/api/webhooks')).webhooks ?? [];
   renderWebhooks();
   renderMessages();
+}
+
+/** After a step of one webhook's trace, just that webhook: replaced where it is, or first when it is new. */
+async function loadWebhook(id) {
+  const response = await fetch(`/dev/api/webhooks/${encodeURIComponent(id)}`);
+  if (!response.ok && response.status !== 404) return flash(`the trace of ${id}: HTTP ${response.status}`);
+  const webhook = response.ok ? await response.json() : undefined;
+  const index = state.webhooks.findIndex((candidate) => candidate.id === id);
+  if (index >= 0 && webhook) state.webhooks[index] = webhook;
+  // No longer among the server's latest: gone here too.
+  else if (index >= 0) state.webhooks.splice(index, 1);
+  else if (webhook) state.webhooks = [webhook, ...state.webhooks].slice(0, KEEP_WEBHOOKS);
+  renderWebhooks();
+  // A message's Trace button depends only on which webhooks there are.
+  if (index < 0 || !webhook) renderMessages();
+}
+
+// The trace's loads run one at a time, in the order asked, so an older answer never overwrites a newer one.
+let webhookLoads = Promise.resolve();
+function inOrder(load) {
+  webhookLoads = webhookLoads.then(load, load);
 }
 
 function httpLine(webhook) {
@@ -323,8 +347,17 @@ function debounce(fn, ms) {
 
 function follow() {
   const reloadMessages = debounce(loadMessages, 30);
-  const reloadWebhooks = debounce(loadWebhooks, 100);
   const reloadModal = debounce(loadModal, 30);
+  // Webhooks with a load waiting in line: more steps before it starts need no other.
+  const waiting = new Set();
+  const reloadWebhook = (id) => {
+    if (waiting.has(id)) return;
+    waiting.add(id);
+    inOrder(() => {
+      waiting.delete(id);
+      return loadWebhook(id);
+    });
+  };
   const source = new EventSource('/dev/api/events');
   source.onopen = () => {
     $('status').textContent = state.workspace.omnibot ? `live · omnibot-ts at ${state.workspace.omnibot}` : 'live';
@@ -332,7 +365,7 @@ function follow() {
     document.body.dataset.live = 'true';
     // Anything missed while disconnected.
     void loadMessages();
-    void loadWebhooks();
+    inOrder(loadWebhooks);
   };
   source.onerror = () => {
     $('status').textContent = 'reconnecting…';
@@ -343,7 +376,7 @@ function follow() {
     if ((change.type === 'message' || change.type === 'message_deleted') && change.channel === state.channel) reloadMessages();
     else if (change.type === 'ephemeral' && change.channel === state.channel && change.user === state.as) reloadMessages();
     else if (change.type === 'view' && change.user === state.as) reloadModal();
-    else if (change.type === 'webhook') reloadWebhooks();
+    else if (change.type === 'webhook') reloadWebhook(change.id);
   };
 }
 

@@ -60,6 +60,20 @@ function reactionTarget(context: MethodContext): { message: Message; name: strin
   return message ? { message, name } : 'message_not_found';
 }
 
+/** reactions.add or reactions.remove: the caller's reaction, or Slack's error when it is already there (or not there). */
+function reactionMethod(add: boolean, unchangedError: string): WebApiMethod {
+  return {
+    scopes: ['reactions:write'],
+    run(context) {
+      const target = reactionTarget(context);
+      if (typeof target === 'string') return failure(target);
+      if (!context.workspace.react(target.message, target.name, context.caller.userId, add)) return failure(unchangedError);
+      context.events.reactionChanged(target.message, context.caller.userId, target.name, add);
+      return { ok: true };
+    },
+  };
+}
+
 export const chatMethods: Readonly<Record<string, WebApiMethod>> = {
   'chat.postMessage': {
     scopes: ['chat:write'],
@@ -89,7 +103,7 @@ export const chatMethods: Readonly<Record<string, WebApiMethod>> = {
       if (typeof message === 'string') return failure(message);
       const content = messageContent(context.params);
       if (typeof content === 'string') return failure(content);
-      context.workspace.update(message, { text: content.text, blocks: content.blocks, attachments: content.attachments }, context.caller.userId);
+      context.workspace.update(message, content, context.caller.userId);
       return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: messageJson(context.workspace, message) };
     },
   },
@@ -121,25 +135,6 @@ export const chatMethods: Readonly<Record<string, WebApiMethod>> = {
     },
   },
 
-  'reactions.add': {
-    scopes: ['reactions:write'],
-    run(context) {
-      const target = reactionTarget(context);
-      if (typeof target === 'string') return failure(target);
-      if (!context.workspace.react(target.message, target.name, context.caller.userId, true)) return failure('already_reacted');
-      context.events.reactionChanged(target.message, context.caller.userId, target.name, true);
-      return { ok: true };
-    },
-  },
-
-  'reactions.remove': {
-    scopes: ['reactions:write'],
-    run(context) {
-      const target = reactionTarget(context);
-      if (typeof target === 'string') return failure(target);
-      if (!context.workspace.react(target.message, target.name, context.caller.userId, false)) return failure('no_reaction');
-      context.events.reactionChanged(target.message, context.caller.userId, target.name, false);
-      return { ok: true };
-    },
-  },
+  'reactions.add': reactionMethod(true, 'already_reacted'),
+  'reactions.remove': reactionMethod(false, 'no_reaction'),
 };

@@ -35,6 +35,13 @@ function historyScope(context: MethodContext): readonly string[] {
   return [conversationScope(visibleChannel(context), 'history')];
 }
 
+/** The conversation whose history the caller may read, or Slack's error: it must see the conversation and be in it. */
+function memberChannel(context: MethodContext): Conversation | string {
+  const conversation = visibleChannel(context);
+  if (!conversation) return 'channel_not_found';
+  return conversation.members.has(context.caller.userId) ? conversation : 'not_in_channel';
+}
+
 export const conversationMethods: Readonly<Record<string, WebApiMethod>> = {
   'conversations.list': {
     scopes: (context) => {
@@ -90,9 +97,8 @@ export const conversationMethods: Readonly<Record<string, WebApiMethod>> = {
     scopes: historyScope,
     run(context) {
       const { workspace, params } = context;
-      const conversation = visibleChannel(context);
-      if (!conversation) return failure('channel_not_found');
-      if (!conversation.members.has(context.caller.userId)) return failure('not_in_channel');
+      const conversation = memberChannel(context);
+      if (typeof conversation === 'string') return failure(conversation);
       const newestFirst = within(context, workspace.messages(conversation.id)).reverse();
       const messages = newestFirst.map((message) => messageJson(workspace, message));
       const answer = page(messages, (message) => String(message.ts), params, 'messages', { fallback: 100, max: 999 });
@@ -105,9 +111,8 @@ export const conversationMethods: Readonly<Record<string, WebApiMethod>> = {
     scopes: historyScope,
     run(context) {
       const { workspace, params } = context;
-      const conversation = visibleChannel(context);
-      if (!conversation) return failure('channel_not_found');
-      if (!conversation.members.has(context.caller.userId)) return failure('not_in_channel');
+      const conversation = memberChannel(context);
+      if (typeof conversation === 'string') return failure(conversation);
       const asked = workspace.message(conversation.id, params.string('ts') ?? '');
       const parent = asked?.threadTs ? workspace.message(conversation.id, asked.threadTs) : asked;
       if (!parent) return failure('thread_not_found');
