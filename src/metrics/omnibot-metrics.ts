@@ -44,6 +44,28 @@ function rateClassLabel(rateClass: SlackRateClass): string {
   return rateClass === 'post' ? 'post' : `tier${rateClass}`;
 }
 
+/** A source of a summed gauge; adding one returns how to remove it. */
+type AddSource = (source: () => number) => () => void;
+
+/** A gauge that reports, at each scrape, the sum of what its sources say (one per pacer, say). */
+function summedGauge(name: string, help: string, registers: Registry[]): AddSource {
+  const sources = new Set<() => number>();
+  new Gauge({
+    name,
+    help,
+    registers,
+    collect() {
+      let sum = 0;
+      for (const source of sources) sum += source();
+      this.set(sum);
+    },
+  });
+  return (source) => {
+    sources.add(source);
+    return () => sources.delete(source);
+  };
+}
+
 /** Why a webhook was refused, as a label: the routes' own answers. */
 export type WebhookRefusal =
   | 'unverified'
@@ -73,8 +95,8 @@ export class OmnibotMetrics {
   /** Where the queue gauges read from, once the queue plugin has said. */
   #queueLag: (() => Promise<QueueLag | undefined>) | undefined;
   #queueRead: Promise<QueueLag | undefined> | undefined;
-  readonly #pacerSources = new Set<() => number>();
-  readonly #inFlightSources = new Set<() => number>();
+  readonly #addPacer: AddSource;
+  readonly #addWorker: AddSource;
 
   readonly slack: SlackClientObserver;
   readonly pacer: PacerObserver;
@@ -183,17 +205,7 @@ export class OmnibotMetrics {
       labelNames: ['method'],
       registers,
     });
-    const pacerSources = this.#pacerSources;
-    new Gauge({
-      name: 'omnibot_slack_pacer_queued_calls',
-      help: 'Slack calls waiting for their turn in the worker\'s pacer.',
-      registers,
-      collect() {
-        let queued = 0;
-        for (const source of pacerSources) queued += source();
-        this.set(queued);
-      },
-    });
+    this.#addPacer = summedGauge('omnibot_slack_pacer_queued_calls', 'Slack calls waiting for their turn in the worker\'s pacer.', registers);
     this.pacer = {
       waited(rateClass, seconds) {
         pacerWait.observe({ rate_class: rateClassLabel(rateClass) }, seconds);
@@ -223,17 +235,7 @@ export class OmnibotMetrics {
       labelNames: ['type'],
       registers,
     });
-    const inFlightSources = this.#inFlightSources;
-    new Gauge({
-      name: 'omnibot_worker_messages_in_flight',
-      help: 'Messages this process is handling now.',
-      registers,
-      collect() {
-        let inFlight = 0;
-        for (const source of inFlightSources) inFlight += source();
-        this.set(inFlight);
-      },
-    });
+    this.#addWorker = summedGauge('omnibot_worker_messages_in_flight', 'Messages this process is handling now.', registers);
     this.worker = {
       settled(outcome: WorkerOutcome, type: WebhookType | undefined, delivery: number, seconds: number) {
         const typeLabel = type ?? 'unknown';
@@ -356,14 +358,12 @@ export class OmnibotMetrics {
 
   /** A pacer whose waiting calls count in omnibot_slack_pacer_queued_calls; returns how to stop counting it. */
   watchPacer(pending: () => number): () => void {
-    this.#pacerSources.add(pending);
-    return () => this.#pacerSources.delete(pending);
+    return this.#addPacer(pending);
   }
 
   /** A worker whose messages in flight count in omnibot_worker_messages_in_flight; returns how to stop counting it. */
   watchWorker(inFlight: () => number): () => void {
-    this.#inFlightSources.add(inFlight);
-    return () => this.#inFlightSources.delete(inFlight);
+    return this.#addWorker(inFlight);
   }
 
   get contentType(): string {
